@@ -1,0 +1,65 @@
+/**
+ * The collector's own Prometheus metrics (served on the API port at /metrics).
+ * One registry per collector instance so tests can run several side by side.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class SelfMetrics {
+  readonly registry = new Registry();
+
+  /** Items (spans, metric data points, log records) decoded from requests. */
+  readonly itemsReceived = new Counter({
+    name: 'hermes_receiver_items_received_total',
+    help: 'Telemetry items (spans, data points, log records) accepted by a receiver',
+    labelNames: ['receiver', 'signal'] as const,
+    registers: [this.registry],
+  });
+
+  /** Items or whole requests refused, by reason (the error code). */
+  readonly itemsRefused = new Counter({
+    name: 'hermes_receiver_items_refused_total',
+    help: 'Telemetry items refused by a receiver, by reason; a refused request counts its items when known, else 1',
+    labelNames: ['receiver', 'signal', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requests = new Counter({
+    name: 'hermes_receiver_requests_total',
+    help: 'Requests answered by a receiver, by HTTP status',
+    labelNames: ['receiver', 'signal', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly pointsWritten = new Counter({
+    name: 'hermes_exporter_points_written_total',
+    help: 'Points InfluxDB acknowledged',
+    labelNames: ['exporter'] as const,
+    registers: [this.registry],
+  });
+
+  readonly pointsDropped = new Counter({
+    name: 'hermes_exporter_points_dropped_total',
+    help: 'Points (or fields) given up on, by reason',
+    labelNames: ['exporter', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly queuePoints = new Gauge({
+    name: 'hermes_exporter_queue_points',
+    help: 'Points waiting to be written',
+    labelNames: ['exporter'] as const,
+    registers: [this.registry],
+  });
+
+  readonly writeDuration = new Histogram({
+    name: 'hermes_exporter_write_duration_seconds',
+    help: 'Latency of one write request to InfluxDB, by outcome',
+    labelNames: ['exporter', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'hermes_' });
+  }
+}
