@@ -1,7 +1,7 @@
 /** Jest for every workspace: TypeScript through ts-jest (type-checking is `npm run typecheck`). */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/collector'],
+  roots: ['<rootDir>/collector', '<rootDir>/instrumentations', '<rootDir>/sdk', '<rootDir>/demo'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   globalSetup: '<rootDir>/collector/test/support/global-setup.ts',
