@@ -3,7 +3,7 @@
  * data in a temporary folder. Used by jest's global setup, `npm start` and the benchmark.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,9 +44,21 @@ async function waitForPing(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`influxd did not answer ${url}/ping within ${timeoutMs} ms`);
 }
 
-export async function startInfluxd(options: { binary?: string; keepData?: boolean } = {}): Promise<RunningInfluxd> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hermes-influxd-'));
-  const httpPort = await freePort();
+export interface InfluxdOptions {
+  binary?: string;
+  /** Keep data here (created if missing) instead of a temporary folder removed on stop. */
+  dataDir?: string;
+  /** Loopback HTTP port; a free one when unset. */
+  httpPort?: number;
+  /** InfluxDB's [http] max-body-size in bytes. */
+  maxBodyBytes?: number;
+}
+
+export async function startInfluxd(options: InfluxdOptions = {}): Promise<RunningInfluxd> {
+  const keepData = options.dataDir !== undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hermes-influxd-'));
+  mkdirSync(dataDir, { recursive: true });
+  const httpPort = options.httpPort ?? (await freePort());
   const rpcPort = await freePort();
   const config = [
     'reporting-disabled = true',
@@ -62,7 +74,7 @@ export async function startInfluxd(options: { binary?: string; keepData?: boolea
     '[http]',
     `  bind-address = "127.0.0.1:${httpPort}"`,
     '  log-enabled = false',
-    '  max-body-size = 25000000',
+    `  max-body-size = ${options.maxBodyBytes ?? 25_000_000}`,
     '[continuous_queries]',
     '  enabled = false',
     '',
@@ -87,7 +99,7 @@ export async function startInfluxd(options: { binary?: string; keepData?: boolea
     stop: () =>
       new Promise<void>((resolve) => {
         const done = () => {
-          if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+          if (!keepData) rmSync(dataDir, { recursive: true, force: true });
           resolve();
         };
         if (child.exitCode !== null) return done();

@@ -1,5 +1,5 @@
 /** Jest global setup: one real influxd for the whole run unless HERMES_TEST_INFLUX_URL names one. */
-import { startInfluxd, type RunningInfluxd } from './influxd';
+import { startInfluxd, type RunningInfluxd } from '../../src/dev/influxd';
 
 declare global {
   var __HERMES_INFLUXD__: RunningInfluxd | undefined;
