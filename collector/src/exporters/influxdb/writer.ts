@@ -1,0 +1,332 @@
+/**
+ * The exporter's bounded write queue: batches encoded lines into POST /write requests,
+ * keeps at most N in flight, retries what may succeed later, drops what never will, and
+ * settles each caller's promise once every one of its lines has an outcome.
+ *
+ * Not a translator: lines arrive already encoded, each ending in '\n'.
+ */
+import { HermesError } from '../../pipeline/errors';
+import type { Logger } from '../../pipeline/logger';
+
+export interface WriterOptions {
+  /** Full write URL including db, rp, precision and credentials. */
+  writeUrl: string;
+  headers: Record<string, string>;
+  batchMaxPoints: number;
+  flushIntervalMs: number;
+  maxConcurrentWrites: number;
+  requestTimeoutMs: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  logger: Logger;
+  /** Re-creates database and retention policy after a 404; false when it could not. */
+  recreateDatabase: () => Promise<boolean>;
+  onWritten: (points: number) => void;
+  onDropped: (points: number, reason: DropReason) => void;
+  onWriteDone: (seconds: number, outcome: WriteOutcome) => void;
+  onPendingChange: (points: number) => void;
+}
+
+/** Why points were given up on (the `reason` label of the dropped counter). */
+export type DropReason = 'rejected' | 'too_large' | 'retention_policy_missing' | 'shutdown';
+export type WriteOutcome = 'success' | 'rejected' | 'too_large' | 'retry' | 'not_found';
+
+/** One caller's batch: resolves when all its lines are written or permanently refused. */
+interface Owner {
+  remaining: number;
+  lostToShutdown: boolean;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+interface Segment {
+  lines: string[];
+  next: number;
+  owner: Owner;
+}
+
+/** A request's worth of lines; `owners[i]` is the owner of `lines[i]`. */
+interface Job {
+  lines: string[];
+  owners: Owner[];
+}
+
+/** influxd's partial-write answer names how many points it dropped; parse failures are listed one by one. */
+export function droppedFromPartialWrite(errorText: string, lines: number): number {
+  const match = /dropped=(\d+)/.exec(errorText);
+  const counted = match ? Number(match[1]) : 0;
+  const unparsable = errorText.split('unable to parse').length - 1;
+  const total = counted + unparsable;
+  return total === 0 || total > lines ? lines : total;
+}
+
+export class InfluxWriter {
+  private readonly segments: Segment[] = [];
+  private queued = 0;
+  private inFlight = 0;
+  private pending = 0;
+  private flushDue = false;
+  private timer: NodeJS.Timeout | undefined;
+  private draining = false;
+  private deadline = Infinity;
+  private readonly abort = new AbortController();
+  private readonly idleWaiters: (() => void)[] = [];
+  private consecutiveFailures = 0;
+  /** Text of the latest failed write, for the readiness reason. */
+  lastError = '';
+
+  constructor(private readonly options: WriterOptions) {}
+
+  /** Points accepted and not yet settled (queued plus in flight). */
+  get pendingPoints(): number {
+    return this.pending;
+  }
+
+  /** Whether the latest write attempt failed in a way that is being retried. */
+  get failing(): boolean {
+    return this.consecutiveFailures > 0;
+  }
+
+  /** The backoff the writer is currently waiting between attempts, in ms. */
+  get currentBackoffMs(): number {
+    return this.backoffMs(this.consecutiveFailures);
+  }
+
+  /** Queues lines; resolves once each is acknowledged or permanently refused. */
+  enqueue(lines: string[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const owner: Owner = { remaining: lines.length, lostToShutdown: false, resolve, reject };
+      this.segments.push({ lines, next: 0, owner });
+      this.queued += lines.length;
+      this.pending += lines.length;
+      this.options.onPendingChange(this.pending);
+      if (this.queued >= this.options.batchMaxPoints) this.pump();
+      else this.armTimer();
+    });
+  }
+
+  /**
+   * Flushes everything queued and waits for it, giving up at `deadline` (epoch ms): what
+   * is still unwritten then is counted as dropped and its callers are rejected.
+   */
+  async drain(deadline: number): Promise<void> {
+    this.draining = true;
+    this.deadline = deadline;
+    if (this.timer) clearTimeout(this.timer);
+    this.pump();
+    if (this.pending === 0) return;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    let giveUp: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      giveUp = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([idle, timeout]);
+    clearTimeout(giveUp);
+    if (this.pending > 0) {
+      // In-flight requests are aborted; their loops see the deadline and drop their lines.
+      this.abort.abort();
+      this.dropQueued();
+      await idle;
+    }
+  }
+
+  private armTimer(): void {
+    if (this.timer !== undefined || this.flushDue) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushDue = true;
+      this.pump();
+    }, this.options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  private pump(): void {
+    while (
+      this.inFlight < this.options.maxConcurrentWrites &&
+      this.queued > 0 &&
+      (this.queued >= this.options.batchMaxPoints || this.flushDue || this.draining)
+    ) {
+      const job = this.takeJob();
+      this.inFlight++;
+      void this.runJob(job).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+    if (this.queued === 0) this.flushDue = false;
+    else if (!this.draining) this.armTimer();
+  }
+
+  private takeJob(): Job {
+    const lines: string[] = [];
+    const owners: Owner[] = [];
+    const max = this.options.batchMaxPoints;
+    while (lines.length < max && this.segments.length > 0) {
+      const seg = this.segments[0];
+      const take = Math.min(max - lines.length, seg.lines.length - seg.next);
+      for (let i = 0; i < take; i++) {
+        lines.push(seg.lines[seg.next + i]);
+        owners.push(seg.owner);
+      }
+      seg.next += take;
+      if (seg.next === seg.lines.length) this.segments.shift();
+    }
+    this.queued -= lines.length;
+    return { lines, owners };
+  }
+
+  private dropQueued(): void {
+    while (this.segments.length > 0) {
+      const seg = this.segments.shift() as Segment;
+      const count = seg.lines.length - seg.next;
+      this.queued -= count;
+      this.options.onDropped(count, 'shutdown');
+      seg.owner.lostToShutdown = true;
+      this.settle(seg.owner, count);
+    }
+  }
+
+  /** Records `count` lines of `owner` as done and settles it when none remain. */
+  private settle(owner: Owner, count: number): void {
+    owner.remaining -= count;
+    this.pending -= count;
+    this.options.onPendingChange(this.pending);
+    if (owner.remaining === 0) {
+      if (owner.lostToShutdown) owner.reject(new HermesError('HERMES_ERR_SHUTTING_DOWN', 'not written before the shutdown deadline'));
+      else owner.resolve();
+    }
+    if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private finish(job: Job, dropped: number, reason: DropReason): void {
+    if (dropped < job.lines.length) this.options.onWritten(job.lines.length - dropped);
+    if (dropped > 0) this.options.onDropped(dropped, reason);
+    for (const owner of job.owners) {
+      if (reason === 'shutdown' && dropped > 0) owner.lostToShutdown = true;
+      this.settle(owner, 1);
+    }
+  }
+
+  /** Writes a job, splitting on 413 (depth-first, so halves are written in order). */
+  private async runJob(job: Job): Promise<void> {
+    const stack: Job[] = [job];
+    let recreated = false;
+    while (stack.length > 0) {
+      const part = stack.pop() as Job;
+      const result = await this.writeUntilSettled(part, recreated);
+      recreated ||= result.recreated;
+      if (result.split) {
+        const half = Math.ceil(part.lines.length / 2);
+        stack.push(
+          { lines: part.lines.slice(half), owners: part.owners.slice(half) },
+          { lines: part.lines.slice(0, half), owners: part.owners.slice(0, half) },
+        );
+      }
+    }
+  }
+
+  private async writeUntilSettled(job: Job, alreadyRecreated: boolean): Promise<{ split: boolean; recreated: boolean }> {
+    let recreated = alreadyRecreated;
+    for (let attempt = 0; ; attempt++) {
+      if (Date.now() >= this.deadline) {
+        this.finish(job, job.lines.length, 'shutdown');
+        return { split: false, recreated };
+      }
+      const started = performance.now();
+      const answer = await this.post(job.lines.join(''));
+      const seconds = (performance.now() - started) / 1000;
+      const status = answer.status;
+      if (status === 204 || status === 200) {
+        this.options.onWriteDone(seconds, 'success');
+        this.consecutiveFailures = 0;
+        this.finish(job, 0, 'rejected');
+        return { split: false, recreated };
+      }
+      if (status === 413) {
+        this.options.onWriteDone(seconds, 'too_large');
+        if (job.lines.length > 1) return { split: true, recreated };
+        this.options.logger.warn('influxdb refused a single point as too large; dropped', { bytes: job.lines[0].length });
+        this.finish(job, 1, 'too_large');
+        return { split: false, recreated };
+      }
+      if (status === 400) {
+        this.options.onWriteDone(seconds, 'rejected');
+        const dropped = droppedFromPartialWrite(answer.text, job.lines.length);
+        this.options.logger.warn('influxdb refused points; not retried', { points: dropped, error: answer.text.slice(0, 1000) });
+        this.consecutiveFailures = 0;
+        this.finish(job, dropped, 'rejected');
+        return { split: false, recreated };
+      }
+      if (answer.text.includes('retention policy not found')) {
+        this.options.onWriteDone(seconds, 'rejected');
+        this.options.logger.error('influxdb has no such retention policy; points dropped (check the config)', {
+          points: job.lines.length,
+          error: answer.text.slice(0, 1000),
+        });
+        this.finish(job, job.lines.length, 'retention_policy_missing');
+        return { split: false, recreated };
+      }
+      if (status === 404 && answer.text.includes('database not found') && !recreated) {
+        this.options.onWriteDone(seconds, 'not_found');
+        recreated = true;
+        if (await this.options.recreateDatabase()) continue;
+      } else {
+        this.options.onWriteDone(seconds, 'retry');
+      }
+      this.consecutiveFailures++;
+      this.lastError = status === 0 ? answer.text : `HTTP ${status}: ${answer.text.slice(0, 300)}`;
+      if (this.consecutiveFailures === 1) this.options.logger.warn('influxdb write failed; retrying', { error: this.lastError });
+      await this.sleep(this.backoffMs(attempt + 1));
+    }
+  }
+
+  /** Exponential backoff with jitter (50–100 % of the step), capped at maxBackoffMs. */
+  private backoffMs(failures: number): number {
+    if (failures <= 0) return 0;
+    const step = Math.min(this.options.maxBackoffMs, this.options.initialBackoffMs * 2 ** Math.min(failures - 1, 30));
+    return step * (0.5 + Math.random() * 0.5);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    const until = Math.min(Date.now() + ms, this.deadline);
+    return new Promise((resolve) => {
+      if (this.abort.signal.aborted) return resolve();
+      const timer = setTimeout(done, Math.max(0, until - Date.now()));
+      this.abort.signal.addEventListener('abort', done, { once: true });
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** One POST; status 0 means no HTTP answer (connection error, timeout, aborted). */
+  private async post(body: string): Promise<{ status: number; text: string }> {
+    try {
+      const signal = AbortSignal.any([AbortSignal.timeout(this.options.requestTimeoutMs), this.abort.signal]);
+      const res = await fetch(this.options.writeUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', ...this.options.headers },
+        body,
+        signal,
+      });
+      const text = await res.text();
+      return { status: res.status, text: extractError(text) };
+    } catch (err) {
+      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+      return { status: 0, text: `${err instanceof Error ? err.message : String(err)}${cause}` };
+    }
+  }
+}
+
+/** influxd answers `{"error":"..."}`; keep the message, or the raw text when it is not JSON. */
+function extractError(text: string): string {
+  if (text === '') return '';
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && 'error' in parsed && typeof parsed.error === 'string') return parsed.error;
+  } catch {
+    // not JSON: keep as is
+  }
+  return text;
+}
