@@ -1,0 +1,65 @@
+/**
+ * Decides whether a frame is the application's own code ("in-app") or a library/runtime
+ * frame. Defaults cover every supported runtime; users add include/exclude patterns.
+ */
+import type { FramePattern, InAppOptions, RawFrame, Runtime } from './types';
+
+/** Files of dependencies, standard libraries and runtimes, whatever the runtime. */
+const LIBRARY_FILES: readonly RegExp[] = [
+  /(?:^|[\\/])node_modules[\\/]/,
+  /^node:/, // node:internal/..., node:fs
+  /^internal[\\/]/, // Node < 16 internals
+  /^(?:<anonymous>|native|\[native code\]|<frozen .*>|<internal:.*>)$/,
+  /[\\/](?:site|dist)-packages[\\/]/,
+  /[\\/]lib[\\/]python\d+(?:\.\d+)?[\\/]/, // the Python standard library
+  /(?:^|[\\/])vendor[\\/]/, // Composer, Go and Bundler vendoring
+  /[\\/]gems[\\/]/,
+  /[\\/]lib[\\/]ruby[\\/]/, // the Ruby standard library
+  /[\\/]pkg[\\/]mod[\\/]/, // the Go module cache
+  /(?:^|\/)(?:usr\/lib\/go[^/]*|usr\/local\/go|usr\/share\/go[^/]*|goroot[^/]*)\/src\//i, // GOROOT
+  /^(?:chrome|moz|safari(?:-web)?)-extension:/,
+];
+
+/** Qualifying names (Java/.NET classes, Go packages) of runtime code. */
+const LIBRARY_MODULES: Partial<Record<Runtime, RegExp>> = {
+  java: /^(?:java|javax|jdk|sun|com\.sun)\./,
+  dotnet: /^(?:System|Microsoft|Mono)(?:\.|$)/,
+  go: /^runtime(?:\/|$)/,
+  php: /^$/, // never matches a real class; PHP internals are told by their missing file
+};
+
+/** Runtimes whose frames without a file are native/internal rather than app code. */
+const FILELESS_IS_LIBRARY: ReadonlySet<Runtime> = new Set(['node', 'chrome', 'firefox', 'safari', 'php', 'python', 'ruby']);
+
+export function matchesPattern(pattern: FramePattern, value: string): boolean {
+  return typeof pattern === 'string' ? value.includes(pattern) : pattern.test(value);
+}
+
+function matchesAny(patterns: readonly FramePattern[] | undefined, frame: RawFrame): boolean {
+  if (patterns === undefined || patterns.length === 0) return false;
+  for (const p of patterns) {
+    if (matchesPattern(p, frame.file) || (frame.module !== undefined && matchesPattern(p, frame.module))) return true;
+  }
+  return false;
+}
+
+/** The built-in rule alone (no user patterns). */
+export function isDefaultInApp(frame: RawFrame, runtime: Runtime): boolean {
+  if (frame.file === '') {
+    if (FILELESS_IS_LIBRARY.has(runtime)) return false;
+  } else {
+    for (const re of LIBRARY_FILES) if (re.test(frame.file)) return false;
+  }
+  const moduleRule = LIBRARY_MODULES[runtime];
+  if (moduleRule !== undefined && frame.module !== undefined && frame.module !== '' && moduleRule.test(frame.module)) return false;
+  return true;
+}
+
+/** In-app with user patterns applied: exclude beats include beats the defaults. */
+export function isInApp(frame: RawFrame, runtime: Runtime, options?: InAppOptions): boolean {
+  if (options !== undefined) {
+    if (matchesAny(options.exclude, frame)) return false;
+    if (matchesAny(options.include, frame)) return true;
+  }
+  return isDefaultInApp(frame, runtime);
+}
