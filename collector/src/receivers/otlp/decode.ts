@@ -2,7 +2,7 @@
  * The OTLP decoding contract shared by the HTTP receiver (and, later, gRPC): bytes of
  * one Export*ServiceRequest in, a validated batch plus partial-success counts out.
  */
-import type { Signal, TelemetryBatch } from '../../model/telemetry';
+import type { TelemetryBatch } from '../../model/telemetry';
 
 export type OtlpFormat = 'protobuf' | 'json';
 
