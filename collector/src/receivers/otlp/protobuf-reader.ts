@@ -27,6 +27,8 @@ export class ProtobufReader {
   private readonly view: DataView;
   /** High 32 bits of the last 64-bit varint (see `varint64Low`). */
   private high = 0;
+  /** Where the last tag started, for error messages about its field. */
+  private tagPos = 0;
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
@@ -41,9 +43,9 @@ export class ProtobufReader {
 
   /** Reads a field tag (field number << 3 | wire type) and rejects field number 0. */
   tag(): number {
-    const at = this.pos;
+    this.tagPos = this.pos;
     const tag = this.uint32();
-    if (tag >>> 3 === 0) throw malformed(`invalid field number 0 at byte ${at}`);
+    if (tag >>> 3 === 0) throw malformed(`invalid field number 0 at byte ${this.tagPos}`);
     return tag;
   }
 
@@ -172,7 +174,7 @@ export class ProtobufReader {
 
   /** Skips the payload of a field with this tag (an unknown or mistyped field). */
   skip(tag: number): void {
-    const at = this.pos;
+    const at = this.tagPos;
     switch (tag & 7) {
       case WireType.VARINT:
         this.varint64Low();
