@@ -160,12 +160,12 @@ describe('decodeOtlp', () => {
 
       it('decodes the up-down counter as a non-monotonic sum', () => {
         const metric = metricNamed(batch, METRICS.upDownCounter.name);
-        const total = total(METRICS.upDownCounter.adds);
+        const net = total(METRICS.upDownCounter.adds);
         expect(metric.data).toMatchObject({
           type: 'sum',
           isMonotonic: false,
           aggregationTemporality: 2,
-          dataPoints: [{ value: total, attributes: [], exemplars: [], flags: 0 }],
+          dataPoints: [{ value: net, attributes: [], exemplars: [], flags: 0 }],
         });
       });
 
