@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { freePort, startInfluxd, type RunningInfluxd } from '../../dev/influxd';
 import { HermesError } from '../../pipeline/errors';
 import { droppedPoints, rows, span, testExporter, traces, writtenPoints } from './testdata/batches';
-import type { InfluxdbExporter } from './exporter';
 import type { SelfMetrics } from '../../pipeline/self-metrics';
 
 const sharedUrl = process.env.HERMES_TEST_INFLUX_URL as string;
