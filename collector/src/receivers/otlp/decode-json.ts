@@ -26,7 +26,7 @@ import {
   type SummaryDataPoint,
   type TelemetryBatch,
 } from '../../model/telemetry';
-import { toSeverityNumber, toSpanKind, toStatusCode, toTemporality } from './decode-protobuf';
+import { MAX_ANY_VALUE_DEPTH, toSeverityNumber, toSpanKind, toStatusCode, toTemporality } from './decode-protobuf';
 import { isHexBytes } from './hex';
 import { malformed } from './protobuf-reader';
 import { type ResourceLevel, SIGNAL_KEYS, toBatch } from './signal-shape';
@@ -170,12 +170,16 @@ function nanos(o: JsonObject, key: string, path: string): bigint {
   throw wrongType(join(path, key), 'nanoseconds as an unsigned integer', v);
 }
 
-const SPECIAL_DOUBLES: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
+const SPECIAL_DOUBLES = new Map([
+  ['NaN', NaN],
+  ['Infinity', Infinity],
+  ['-Infinity', -Infinity],
+]);
 
 function doubleValue(v: unknown, path: string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'string') {
-    const special = SPECIAL_DOUBLES[v];
+    const special = SPECIAL_DOUBLES.get(v);
     if (special !== undefined) return special;
     const n = v.trim() === '' ? NaN : Number(v);
     if (!Number.isNaN(n)) return n;
@@ -223,11 +227,12 @@ const SEVERITY_NAMES = enumNames('SEVERITY_NUMBER_', [
 
 // ---- common/v1 and resource/v1 ----
 
-function attributes(o: JsonObject, key: string, path: string): KeyValue[] {
-  return list(o, key, path, (kv, p) => ({ key: string(kv, 'key', p), value: anyValue(get(kv, 'value'), join(p, 'value')) }));
+function attributes(o: JsonObject, key: string, path: string, depth = 0): KeyValue[] {
+  return list(o, key, path, (kv, p) => ({ key: string(kv, 'key', p), value: anyValue(get(kv, 'value'), join(p, 'value'), depth) }));
 }
 
-function anyValue(v: unknown, path: string): AnyValue {
+function anyValue(v: unknown, path: string, depth = 0): AnyValue {
+  if (depth > MAX_ANY_VALUE_DEPTH) throw malformed(`${path}: values nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`);
   const o = object(v, path);
   if (o === undefined) return null;
   for (const key in o) {
@@ -252,11 +257,11 @@ function anyValue(v: unknown, path: string): AnyValue {
       case 'arrayValue':
       case 'array_value': {
         const array = object(value, p) ?? {};
-        return list(array, 'values', p, (item, itemPath) => anyValue(item, itemPath));
+        return list(array, 'values', p, (item, itemPath) => anyValue(item, itemPath, depth + 1));
       }
       case 'kvlistValue':
       case 'kvlist_value':
-        return { kvlist: attributes(object(value, p) ?? {}, 'values', p) };
+        return { kvlist: attributes(object(value, p) ?? {}, 'values', p, depth + 1) };
       case 'bytesValue':
       case 'bytes_value':
         if (typeof value !== 'string') throw wrongType(p, 'base64 bytes', value);

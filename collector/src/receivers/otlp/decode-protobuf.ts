@@ -31,7 +31,7 @@ import {
   type TelemetryBatch,
 } from '../../model/telemetry';
 import { bytesToHex } from './hex';
-import { ProtobufReader, WireType } from './protobuf-reader';
+import { ProtobufReader, WireType, malformed } from './protobuf-reader';
 import { type ResourceLevel, type ScopeLevel, toBatch } from './signal-shape';
 
 export function decodeProtobuf(signal: Signal, body: Uint8Array): TelemetryBatch {
@@ -54,7 +54,13 @@ function readId(r: ProtobufReader): string {
   return bytesToHex(r.bytes, start, end);
 }
 
-function readAttribute(r: ProtobufReader): KeyValue {
+/**
+ * AnyValue arrays and kvlists nest; a hostile body could nest them deep enough to overflow
+ * the stack, so nesting is capped well above anything a real sender produces.
+ */
+export const MAX_ANY_VALUE_DEPTH = 32;
+
+function readAttribute(r: ProtobufReader, depth = 0): KeyValue {
   const outer = r.enterMessage();
   let key = '';
   let value: AnyValue = null;
@@ -62,7 +68,7 @@ function readAttribute(r: ProtobufReader): KeyValue {
     const tag = r.tag();
     switch (tag) {
       case (1 << 3) | 2: key = r.string(); break;
-      case (2 << 3) | 2: value = readAnyValue(r); break;
+      case (2 << 3) | 2: value = readAnyValue(r, depth); break;
       default: r.skip(tag);
     }
   }
@@ -71,7 +77,8 @@ function readAttribute(r: ProtobufReader): KeyValue {
 }
 
 /** Reads a length-delimited AnyValue; an empty one (no oneof field set) is `null`. */
-function readAnyValue(r: ProtobufReader): AnyValue {
+function readAnyValue(r: ProtobufReader, depth: number): AnyValue {
+  if (depth > MAX_ANY_VALUE_DEPTH) throw malformed(`values nested deeper than ${MAX_ANY_VALUE_DEPTH} levels at byte ${r.pos}`);
   const outer = r.enterMessage();
   let value: AnyValue = null;
   while (r.more()) {
@@ -81,8 +88,8 @@ function readAnyValue(r: ProtobufReader): AnyValue {
       case (2 << 3) | 0: value = r.bool(); break;
       case (3 << 3) | 0: value = r.int64(); break;
       case (4 << 3) | 1: value = r.double(); break;
-      case (5 << 3) | 2: value = readValueList(r); break;
-      case (6 << 3) | 2: value = { kvlist: readKeyValueList(r) }; break;
+      case (5 << 3) | 2: value = readValueList(r, depth + 1); break;
+      case (6 << 3) | 2: value = { kvlist: readKeyValueList(r, depth + 1) }; break;
       case (7 << 3) | 2: {
         const [start, end] = r.bytesRange();
         value = Uint8Array.prototype.slice.call(r.bytes, start, end); // a copy: Buffer#slice would pin the whole body
@@ -96,12 +103,12 @@ function readAnyValue(r: ProtobufReader): AnyValue {
 }
 
 /** ArrayValue { repeated AnyValue values = 1; } */
-function readValueList(r: ProtobufReader): AnyValue[] {
+function readValueList(r: ProtobufReader, depth: number): AnyValue[] {
   const outer = r.enterMessage();
   const values: AnyValue[] = [];
   while (r.more()) {
     const tag = r.tag();
-    if (tag === ((1 << 3) | 2)) values.push(readAnyValue(r));
+    if (tag === ((1 << 3) | 2)) values.push(readAnyValue(r, depth));
     else r.skip(tag);
   }
   r.leaveMessage(outer);
@@ -109,12 +116,12 @@ function readValueList(r: ProtobufReader): AnyValue[] {
 }
 
 /** KeyValueList { repeated KeyValue values = 1; } */
-function readKeyValueList(r: ProtobufReader): KeyValue[] {
+function readKeyValueList(r: ProtobufReader, depth: number): KeyValue[] {
   const outer = r.enterMessage();
   const values: KeyValue[] = [];
   while (r.more()) {
     const tag = r.tag();
-    if (tag === ((1 << 3) | 2)) values.push(readAttribute(r));
+    if (tag === ((1 << 3) | 2)) values.push(readAttribute(r, depth));
     else r.skip(tag);
   }
   r.leaveMessage(outer);
@@ -590,7 +597,7 @@ function readLogRecord(r: ProtobufReader): LogRecord {
       case (1 << 3) | 1: record.timeUnixNano = r.fixed64BigInt(); break;
       case (2 << 3) | 0: record.severityNumber = toSeverityNumber(r.int32()); break;
       case (3 << 3) | 2: record.severityText = r.string(); break;
-      case (5 << 3) | 2: record.body = readAnyValue(r); break;
+      case (5 << 3) | 2: record.body = readAnyValue(r, 0); break;
       case (6 << 3) | 2: record.attributes.push(readAttribute(r)); break;
       case (7 << 3) | 0: record.droppedAttributesCount = r.uint32(); break;
       case (8 << 3) | 5: record.flags = r.fixed32(); break;
