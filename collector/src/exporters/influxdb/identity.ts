@@ -43,24 +43,31 @@ export function offsetTimeNs(timeNs: bigint, hash: number): bigint {
  * encoded again gets the same timestamps.
  */
 export class CollisionResolver {
-  private readonly used = new Set<string>();
+  /** Time text → the series (or several) already holding a point at that time. Keyed by the short time text: hashing it is cheaper than hashing series + time. */
+  private readonly used = new Map<string, string | string[]>();
   /** How many points had to be moved. */
   bumped = 0;
 
   /** The timestamp text to write for a point of `series` wanting `timeNs`. */
   claim(series: string, timeNs: bigint): string {
-    let time = timeNs.toString();
-    let key = series + ' ' + time;
-    if (this.used.has(key)) {
-      let t = timeNs;
-      do {
+    let t = timeNs;
+    let moved = false;
+    for (;;) {
+      const time = t.toString();
+      const holders = this.used.get(time);
+      if (holders === undefined) {
+        this.used.set(time, series);
+      } else if (holders === series || (Array.isArray(holders) && holders.includes(series))) {
         t += 1n;
-        time = t.toString();
-        key = series + ' ' + time;
-      } while (this.used.has(key));
-      this.bumped++;
+        moved = true;
+        continue;
+      } else if (Array.isArray(holders)) {
+        holders.push(series);
+      } else {
+        this.used.set(time, [holders, series]);
+      }
+      if (moved) this.bumped++;
+      return time;
     }
-    this.used.add(key);
-    return time;
   }
 }
