@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { CollisionResolver, offsetTimeNs, precisionStepNs } from './identity';
+import { logLevel, severityName } from './translate';
+
+describe('identity', () => {
+  describe('precisionStepNs', () => {
+    it('is the largest power of ten up to 10^6 dividing the timestamp', () => {
+      expect(precisionStepNs(1_700_000_000_123_000_000n)).toBe(1_000_000);
+      expect(precisionStepNs(1_700_000_000_123_400_000n)).toBe(100_000);
+      expect(precisionStepNs(1_700_000_000_123_456_780n)).toBe(10);
+      expect(precisionStepNs(1_700_000_000_123_456_789n)).toBe(1);
+    });
+  });
+
+  describe('offsetTimeNs', () => {
+    it('only fills digits below the timestamp precision, so the original is recoverable', () => {
+      fc.assert(
+        fc.property(fc.bigInt({ min: 1n, max: 2n ** 62n }), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (time, hash) => {
+          const step = BigInt(precisionStepNs(time));
+          const shifted = offsetTimeNs(time, hash);
+          expect(shifted - (shifted % step)).toBe(time);
+        }),
+      );
+    });
+
+    it('leaves full-nanosecond timestamps unchanged', () => {
+      expect(offsetTimeNs(1_700_000_000_123_456_789n, 12345)).toBe(1_700_000_000_123_456_789n);
+    });
+  });
+
+  describe('CollisionResolver.claim', () => {
+    it('moves a point whose series and time are taken by 1 ns, deterministically', () => {
+      const run = () => {
+        const resolver = new CollisionResolver();
+        return [
+          resolver.claim('spans,service=a', 100n),
+          resolver.claim('spans,service=a', 100n),
+          resolver.claim('spans,service=b', 100n),
+          resolver.claim('spans,service=a', 101n),
+        ];
+      };
+      expect(run()).toEqual(['100', '101', '100', '102']);
+      expect(run()).toEqual(run());
+    });
+  });
+});
+
+describe('translate', () => {
+  describe('logLevel', () => {
+    it('maps severity numbers in steps of four and falls back to the text', () => {
+      expect([1, 4, 5, 9, 12, 13, 17, 21, 24].map((n) => logLevel(n, ''))).toEqual([
+        'trace', 'trace', 'debug', 'info', 'info', 'warn', 'error', 'fatal', 'fatal',
+      ]);
+      expect(logLevel(0, 'Warning')).toBe('warn');
+      expect(logLevel(0, 'CRITICAL')).toBe('fatal');
+      expect(logLevel(0, '')).toBe('unspecified');
+    });
+  });
+
+  describe('severityName', () => {
+    it('derives OTLP short names from the number', () => {
+      expect([1, 2, 9, 12, 24, 0].map(severityName)).toEqual(['TRACE', 'TRACE2', 'INFO', 'INFO4', 'FATAL4', '']);
+    });
+  });
+});
