@@ -58,8 +58,8 @@ export function normalizeFunctionName(name: string): string {
       .replace(/\$\$Lambda(?:\$\d+)?(?:\/0x[0-9a-f]+)?/g, '$$$$Lambda')
       // Java "lambda$main$0", anonymous classes "Main$1", "access$000"
       .replace(/\$\d+(?=$|[$./])/g, '')
-      // .NET "<Main>b__0_0", "<>c__DisplayClass3_0", "<Run>d__5"
-      .replace(/(__[A-Za-z]*)\d+(?:_\d+)*/g, '$1')
+      // .NET "<Main>b__0_0", "<>c__DisplayClass3_0", "<Run>d__5"; Mono "<Main>m__A"
+      .replace(/(>[A-Za-z]?__(?:DisplayClass)?)[0-9A-F]+(?:_\d+)*/g, '$1')
       // Go closures "handler.func1.2", "main.gowrap1"
       .replace(/\.(func|gowrap|deferwrap)\d+/g, '.$1')
       .replace(/\.\d+(?=\.|$)/g, '')

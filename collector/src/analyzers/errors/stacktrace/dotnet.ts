@@ -38,6 +38,8 @@ export function parseDotnet(text: string): RawException[] {
   const blocks: RawFrame[][] = [[]];
   let sawFrame = false;
   for (const line of splitLines(text)) {
+    // Mono prints an unhandled exception twice; the second copy adds nothing.
+    if (sawFrame && line.startsWith('[ERROR] FATAL UNHANDLED EXCEPTION')) break;
     if (END_OF_INNER.test(line)) {
       blocks.push([]);
       continue;

@@ -49,6 +49,13 @@ export function parsePython(text: string): RawException[] {
       current.frames.push({ function: frame[3] ?? '', file: frame[1]!, line: toPositiveInt(frame[2]) });
       continue;
     }
+    // Python prints a run of identical frames once: restore the count so lines stay true.
+    const repeated = /^\[Previous line repeated (\d+) more times?\]$/.exec(trimmed);
+    const last = current.frames[current.frames.length - 1];
+    if (repeated !== null && last !== undefined) {
+      for (let n = Math.min(Number(repeated[1]), 1000); n > 0; n--) current.frames.push({ ...last });
+      continue;
+    }
     if (trimmed === '') continue;
     // Indented lines after a frame are its source line and 3.11's ^^^ markers.
     if (/^\s/.test(line) && current.headerLines.length === 0) continue;

@@ -47,7 +47,13 @@ export function parseV8(text: string): RawException[] {
     // Text after the frames (util.inspect's "{ code: ... }") is not part of the stack.
   }
   if (frames.length === 0 && headerLines.join('').trim() === '') return unparsed(text);
-  const header = headerLines.join('\n').trim().replace(/^Uncaught\s+/, '');
+  // Node's uncaught-exception output puts "file:line", the source line and a caret above
+  // the stack, separated by a blank line: the header is the last paragraph.
+  let end = headerLines.length;
+  while (end > 0 && headerLines[end - 1]!.trim() === '') end--;
+  let lastBlank = end - 1;
+  while (lastBlank >= 0 && headerLines[lastBlank]!.trim() !== '') lastBlank--;
+  const header = headerLines.slice(lastBlank + 1, end).join('\n').trim().replace(/^Uncaught\s+/, '');
   const { type, message } = splitTypeAndMessage(header);
   // Node appends an error code to the name: "TypeError [ERR_INVALID_ARG_TYPE]: ...".
   const coded = /^(\w+) \[[\w-]+\]:\s?([\s\S]*)$/.exec(header);
