@@ -42,10 +42,11 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
       port: Number(base.port) || (base.protocol === 'https:' ? 443 : 80),
       protocol: base.protocol === 'https:' ? 'https' : 'http',
       path: base.pathname.replace(/\/+$/, ''),
-      username: config.username ?? '',
-      password: config.password ?? '',
+      username: config.username,
+      password: config.password,
       database: config.database,
-      options: { headers },
+      // These request options replace influx's own headers (and its Basic auth), so only with a token.
+      options: config.token ? { headers } : undefined,
       pool: { requestTimeout: config.requestTimeoutMs, maxRetries: 0 },
     });
     const { metrics } = settings;

@@ -300,6 +300,14 @@ describe('InfluxdbExporter (schema)', () => {
       expect(keys.values).toEqual([['value', 'float']]);
     });
 
+    it('keeps a metric named like a hermes measurement out of it', async () => {
+      const svc = service();
+      await exporter.consume(metricsBatch([gauge('spans', 5)], { 'service.name': svc }));
+      const [row] = await rows(url, db, `SELECT value FROM "metric:spans" WHERE service = '${svc}'`);
+      expect(row.value).toBe(5);
+      expect(await rows(url, db, `SELECT * FROM spans WHERE service = '${svc}'`)).toEqual([]);
+    });
+
     it('escapes metric names and attribute keys, renaming reserved ones', async () => {
       const svc = service();
       const name = 'odd name,with=signs "q"';

@@ -64,6 +64,8 @@ const LOG_RESERVED = [
   'scope_name', 'scope_version',
 ];
 const METRIC_TAG_RESERVED = [...COMMON_RESERVED, 'metric_type', 'temporality', 'value', 'count', 'sum', 'min', 'max'];
+/** Measurements hermes writes itself; metrics of these names are moved to `metric:<name>`. */
+const HERMES_MEASUREMENTS = new Set(['spans', 'logs', 'exemplars']);
 /** Metric field names that come in families (`p99`, `le_0.5`) and must never be tag keys. */
 const METRIC_FIELD_FAMILY = /^(?:p\d|le_)/;
 
@@ -402,7 +404,8 @@ export class Translator {
   private measurement(name: string): string {
     let escaped = this.measurements.get(name);
     if (escaped === undefined) {
-      escaped = escapeMeasurement(name);
+      // A metric must not land in a hermes measurement; ':' is outside OTel's name syntax, so no real name is hit.
+      escaped = escapeMeasurement(HERMES_MEASUREMENTS.has(name) ? 'metric:' + name : name);
       if (this.measurements.size >= KEY_CACHE_LIMIT) this.measurements.clear();
       this.measurements.set(name, escaped);
     }
