@@ -96,6 +96,18 @@ function groupingFrames(stack: ParsedStack | undefined): Frame[] {
   return [];
 }
 
+/**
+ * A Go stack taken in a deferred recover (debug.Stack in recovery middleware) shows the
+ * handler and runtime's panic() above the code that panicked: start below panic().
+ */
+function afterGoPanic(frames: Frame[]): number {
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!;
+    if ((f.function === 'panic' && (f.module ?? '') === '') || (f.module === 'runtime' && f.function === 'gopanic')) return i + 1;
+  }
+  return 0;
+}
+
 interface Selection {
   keys: string[];
   culprit: string;
@@ -138,7 +150,7 @@ export function fingerprint(exc: FingerprintInput, options?: InAppOptions): Fing
   const all = groupingFrames(exc.stack).map((f) => (reclassify ? { ...f, inApp: isInApp(f, runtime, options) } : f));
 
   const skip = options?.skipFunctions ?? DEFAULT_SKIP_FUNCTIONS;
-  let start = 0;
+  let start = runtime === 'go' ? afterGoPanic(all) : 0;
   while (start < all.length && isSkipped(all[start]!, skip)) start++;
   const frames = all.slice(start);
   const inApp = frames.filter((f) => f.inApp);

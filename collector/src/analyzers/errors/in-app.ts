@@ -9,7 +9,7 @@ const LIBRARY_FILES: readonly RegExp[] = [
   /(?:^|[\\/])node_modules[\\/]/,
   /^node:/, // node:internal/..., node:fs
   /^internal[\\/]/, // Node < 16 internals
-  /^(?:<anonymous>|native|\[native code\]|<frozen .*>|<internal:.*>)$/,
+  /^(?:<anonymous>|native|index \d+|\[native code\]|<frozen .*>|<internal:.*>)$/, // "index 0": Promise.all
   /[\\/](?:site|dist)-packages[\\/]/,
   /[\\/]lib[\\/]python\d+(?:\.\d+)?[\\/]/, // the Python standard library
   /(?:^|[\\/])vendor[\\/]/, // Composer, Go and Bundler vendoring

@@ -17,6 +17,7 @@ export function parseAtSignFrameLine(line: string): RawFrame | null {
   if (evalOrigin !== null) return { function: fn, file: evalOrigin[1]!, line: toPositiveInt(evalOrigin[2]) };
   const m = /^(.*?):(\d+)(?::(\d+))?$/.exec(location);
   if (m === null) {
+    if (location === '[native code]') return { function: fn, file: location };
     if (location === '' || /\s/.test(location)) return location === '' ? { function: fn, file: '' } : null;
     return { function: fn, file: location };
   }
