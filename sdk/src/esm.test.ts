@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ESM_WARNING, esmHookActive, isEsmEntry } from './esm';
-import { assertBuilt, REPO_ROOT, runNode, spansIn, startOtlpSink, type OtlpSink } from '../test/support';
+import { REPO_ROOT, runNode, spansIn, useSinkForChildApps } from '../test/support';
 
 const ESM_APP = join(REPO_ROOT, 'sdk', 'testdata', 'esm-app', 'app.js');
 const CJS_APP = join(REPO_ROOT, 'sdk', 'testdata', 'cjs-app', 'app.js');
@@ -24,22 +24,16 @@ describe('esmHookActive', () => {
 });
 
 describe('ESM apps (child processes, built SDK)', () => {
-  let sink: OtlpSink;
-  beforeAll(async () => {
-    assertBuilt();
-    sink = await startOtlpSink();
-  });
-  afterAll(() => sink.close());
-  beforeEach(() => sink.received.splice(0));
+  const sink = useSinkForChildApps();
 
-  const env = () => ({ HERMES_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
+  const env = () => ({ HERMES_ENDPOINT: sink().url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' });
 
   it('warns loudly, once, when an ESM app starts Hermes without the loader hook, and express goes unseen', async () => {
     const result = await runNode([ESM_APP], { ...env(), SELF_START: '1' });
     expect(result.code).toBe(0);
     expect(result.stderr.split(ESM_WARNING).length - 1).toBe(1);
     expect(result.stderr).toContain('node --import @hermes/sdk/register');
-    const spans = spansIn(sink.received);
+    const spans = spansIn(sink().received);
     expect(spans.length).toBeGreaterThan(0); // telemetry flowed (the http builtin is patched)...
     expect(spans.filter((s) => s.attributes['express.type'])).toEqual([]); // ...but express, imported first, was missed
   });
@@ -48,7 +42,7 @@ describe('ESM apps (child processes, built SDK)', () => {
     const result = await runNode(['--import', '@hermes/sdk/register', ESM_APP], env());
     expect(result.code).toBe(0);
     expect(result.stderr).not.toContain(ESM_WARNING);
-    const spans = spansIn(sink.received);
+    const spans = spansIn(sink().received);
     expect(spans.some((s) => s.attributes['express.type'] === 'request_handler')).toBe(true);
     expect(spans.find((s) => s.kind === 2)?.resource['service.name']).toBe('esm-demo-app');
   });

@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  assertBuilt,
   logsIn,
   metricNamesIn,
   REPO_ROOT,
   runNode,
   spansIn,
-  startOtlpSink,
-  type OtlpSink,
+  useSinkForChildApps,
 } from '../test/support';
 
 const CJS_APP = join(REPO_ROOT, 'sdk', 'testdata', 'cjs-app', 'app.js');
@@ -22,23 +20,17 @@ const SPAN_KIND_CLIENT = 3;
  * but exits after well under a second: what arrives was delivered by its `shutdown()`.
  */
 describe('startHermes (child process, real OTLP/HTTP exporters)', () => {
-  let sink: OtlpSink;
-  beforeAll(async () => {
-    assertBuilt();
-    sink = await startOtlpSink();
-  });
-  afterAll(() => sink.close());
-  beforeEach(() => sink.received.splice(0));
+  const sink = useSinkForChildApps();
 
   const run = (env: Record<string, string> = {}) =>
-    runNode([CJS_APP], { HERMES_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', HERMES_ENVIRONMENT: 'staging', ...env });
+    runNode([CJS_APP], { HERMES_ENDPOINT: sink().url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', HERMES_ENVIRONMENT: 'staging', ...env });
 
   it('delivers http spans, custom spans, runtime/host/custom metrics and correlated logs, all flushed by shutdown', async () => {
     const result = await run();
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ seen: ['page.view'] });
 
-    const spans = spansIn(sink.received);
+    const spans = spansIn(sink().received);
     const server = spans.find((s) => s.kind === SPAN_KIND_SERVER)!;
     expect(server.attributes['url.path'] ?? server.attributes['http.target']).toBe('/hello');
     expect(spans.some((s) => s.kind === SPAN_KIND_CLIENT && s.traceId === server.traceId)).toBe(true);
@@ -53,7 +45,7 @@ describe('startHermes (child process, real OTLP/HTTP exporters)', () => {
     expect(server.resource['host.name']).toEqual(expect.any(String));
     expect(server.resource['process.pid']).toEqual(expect.any(Number));
 
-    const metrics = metricNamesIn(sink.received);
+    const metrics = metricNamesIn(sink().received);
     for (const name of [
       'v8js.memory.heap.used', 'nodejs.eventloop.delay.p99', 'process.cpu.time',
       'system.memory.usage', 'system.cpu.utilization',
@@ -62,7 +54,7 @@ describe('startHermes (child process, real OTLP/HTTP exporters)', () => {
       expect(metrics).toContain(name);
     }
 
-    const logs = logsIn(sink.received);
+    const logs = logsIn(sink().received);
     const pageView = logs.find((l) => l.eventName === 'page.view')!;
     expect(pageView.traceId).toBe(server.traceId);
     const exception = logs.find((l) => l.eventName === 'exception')!;
@@ -73,42 +65,42 @@ describe('startHermes (child process, real OTLP/HTTP exporters)', () => {
   it('stops producing http spans when http is disabled through HERMES_DISABLED_INSTRUMENTATIONS', async () => {
     const result = await run({ HERMES_DISABLED_INSTRUMENTATIONS: 'http,host' });
     expect(result.stderr).toBe('');
-    const spans = spansIn(sink.received);
+    const spans = spansIn(sink().received);
     expect(spans.map((s) => s.name)).toEqual(expect.arrayContaining(['compute', 'fails']));
     expect(spans.filter((s) => s.kind === SPAN_KIND_SERVER || s.kind === SPAN_KIND_CLIENT)).toEqual([]);
-    const metrics = metricNamesIn(sink.received);
+    const metrics = metricNamesIn(sink().received);
     expect(metrics).not.toContain('http.server.request.duration');
     expect(metrics).not.toContain('system.memory.usage');
     expect(metrics).toContain('v8js.memory.heap.used');
   });
 
   it('sends http/protobuf by default and nothing at all with OTEL_SDK_DISABLED=true', async () => {
-    await runNode([CJS_APP], { HERMES_ENDPOINT: sink.url });
-    expect(new Set(sink.received.map((r) => `${r.path} ${r.contentType}`))).toEqual(
+    await runNode([CJS_APP], { HERMES_ENDPOINT: sink().url });
+    expect(new Set(sink().received.map((r) => `${r.path} ${r.contentType}`))).toEqual(
       new Set(['/v1/traces application/x-protobuf', '/v1/metrics application/x-protobuf', '/v1/logs application/x-protobuf']),
     );
-    sink.received.splice(0);
+    sink().received.splice(0);
     const disabled = await run({ OTEL_SDK_DISABLED: 'true' });
     expect(JSON.parse(disabled.stdout)).toEqual({ seen: [] });
-    expect(sink.received).toEqual([]);
+    expect(sink().received).toEqual([]);
   });
 
   it('with register: on SIGTERM flushes everything, then dies of the signal as it would without Hermes', async () => {
     const child = spawn(join(REPO_ROOT, 'node_modules', '.bin', 'node'), ['--import', '@hermes/sdk/register', CJS_SERVER], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH, HERMES_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      env: { PATH: process.env.PATH, HERMES_ENDPOINT: sink().url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
     });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => c.toString().includes('ready') && resolve()));
-    expect(sink.received).toEqual([]); // batches and the 10 s metric interval still hold everything
+    expect(sink().received).toEqual([]); // batches and the 10 s metric interval still hold everything
     child.kill('SIGTERM');
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
       child.on('exit', (c, s) => resolve([c, s])),
     );
     expect([code, signal]).toEqual([null, 'SIGTERM']);
     expect(stderr).toBe('');
-    expect(spansIn(sink.received).some((s) => s.kind === SPAN_KIND_SERVER)).toBe(true);
-    expect(metricNamesIn(sink.received)).toContain('process.cpu.time');
+    expect(spansIn(sink().received).some((s) => s.kind === SPAN_KIND_SERVER)).toBe(true);
+    expect(metricNamesIn(sink().received)).toContain('process.cpu.time');
   });
 });

@@ -53,6 +53,24 @@ export async function startOtlpSink(): Promise<OtlpSink> {
   };
 }
 
+/**
+ * For a describe block running child apps: checks the build, starts one sink for the block,
+ * empties it before each test and closes it after. Returns the accessor for the running sink.
+ */
+export function useSinkForChildApps(): () => OtlpSink {
+  let sink: OtlpSink | undefined;
+  beforeAll(async () => {
+    assertBuilt();
+    sink = await startOtlpSink();
+  });
+  afterAll(() => sink?.close());
+  beforeEach(() => sink?.received.splice(0));
+  return () => {
+    if (!sink) throw new Error('the sink starts in beforeAll');
+    return sink;
+  };
+}
+
 export const REPO_ROOT = join(__dirname, '..', '..');
 const NODE = join(REPO_ROOT, 'node_modules', '.bin', 'node');
 
