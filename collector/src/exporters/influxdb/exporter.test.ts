@@ -194,6 +194,43 @@ describe('InfluxdbExporter (delivery)', () => {
     });
   });
 
+  describe('credentials', () => {
+    /** A real HTTP server standing in for InfluxDB's /ping and /write, recording what it was sent. */
+    async function recordingServer(): Promise<{ url: string; seen: { path: string; authorization: string | undefined }[] }> {
+      const seen: { path: string; authorization: string | undefined }[] = [];
+      const server = createServer((req, res) => {
+        seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
+        req.resume();
+        req.on('end', () => res.writeHead(204).end());
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise((r) => server.close(r)));
+      const address = server.address();
+      return { url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, seen };
+    }
+
+    it('sends a token as Authorization: Token on pings and writes', async () => {
+      const fake = await recordingServer();
+      const { exporter } = exporterFor(fake.url, { token: 's3cret', createDatabase: false });
+      await exporter.start();
+      await exporter.consume(spans(1));
+      expect(fake.seen.map((s) => [s.path.split('?')[0], s.authorization])).toEqual([
+        ['/ping', 'Token s3cret'],
+        ['/write', 'Token s3cret'],
+      ]);
+      expect(exporter.health().ready).toBe(true);
+    });
+
+    it('sends v1 username and password as u and p on writes', async () => {
+      const fake = await recordingServer();
+      const { exporter, db } = exporterFor(fake.url, { username: 'hermes', password: 'p&w', createDatabase: false });
+      await exporter.start();
+      await exporter.consume(spans(1));
+      const write = new URL(fake.url + (fake.seen.find((s) => s.path.startsWith('/write'))?.path ?? ''));
+      expect(Object.fromEntries(write.searchParams)).toEqual({ db, rp: 'hermes', precision: 'ns', u: 'hermes', p: 'p&w' });
+    });
+  });
+
   describe('.start', () => {
     it('does not fail when influxd is unreachable and becomes ready once it answers', async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'hermes-late-'));

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CollisionResolver, offsetTimeNs, precisionStepNs } from './identity';
+import { CollisionResolver, fnv1a, offsetTimeNs, precisionStepNs } from './identity';
 import { logLevel, severityName } from './translate';
 
 describe('identity', () => {
@@ -23,6 +23,18 @@ describe('identity', () => {
           expect(shifted - (shifted % step)).toBe(time);
         }),
       );
+    });
+
+    it('spreads sequential span ids over a millisecond like a uniform hash would', () => {
+      const n = 200_000;
+      const offsets = new Set<bigint>();
+      for (let i = 1; i <= n; i++) {
+        const hash = fnv1a(i.toString(16).padStart(16, '0'), fnv1a(i.toString(16).padStart(32, '0')));
+        offsets.add(offsetTimeNs(1_000_000n, hash));
+      }
+      // Expected distinct values of n uniform draws from 10^6 slots: 10^6 (1 - e^(-n/10^6)).
+      const uniform = 1e6 * (1 - Math.exp(-n / 1e6));
+      expect(offsets.size).toBeGreaterThan(uniform * 0.99);
     });
 
     it('leaves full-nanosecond timestamps unchanged', () => {

@@ -201,9 +201,15 @@ export class InfluxWriter {
   private finish(job: Job, dropped: number, reason: DropReason): void {
     if (dropped < job.lines.length) this.options.onWritten(job.lines.length - dropped);
     if (dropped > 0) this.options.onDropped(dropped, reason);
-    for (const owner of job.owners) {
+    // Lines of one owner are adjacent: settle per run, not per line (one gauge update each).
+    const owners = job.owners;
+    for (let start = 0; start < owners.length; ) {
+      const owner = owners[start];
+      let end = start + 1;
+      while (end < owners.length && owners[end] === owner) end++;
       if (reason === 'shutdown' && dropped > 0) owner.lostToShutdown = true;
-      this.settle(owner, 1);
+      this.settle(owner, end - start);
+      start = end;
     }
   }
 
