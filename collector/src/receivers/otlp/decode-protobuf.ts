@@ -30,7 +30,6 @@ import {
   type SummaryDataPoint,
   type TelemetryBatch,
 } from '../../model/telemetry';
-import { bytesToHex } from './hex';
 import { ProtobufReader, WireType, malformed } from './protobuf-reader';
 import { type ResourceLevel, type ScopeLevel, toBatch } from './signal-shape';
 
@@ -49,11 +48,6 @@ export function decodeProtobuf(signal: Signal, body: Uint8Array): TelemetryBatch
 
 // ---- common/v1 and resource/v1 ----
 
-function readId(r: ProtobufReader): string {
-  const [start, end] = r.bytesRange();
-  return bytesToHex(r.bytes, start, end);
-}
-
 /**
  * AnyValue arrays and kvlists nest; a hostile body could nest them deep enough to overflow
  * the stack, so nesting is capped well above anything a real sender produces.
@@ -67,7 +61,7 @@ function readAttribute(r: ProtobufReader, depth = 0): KeyValue {
   while (r.more()) {
     const tag = r.tag();
     switch (tag) {
-      case (1 << 3) | 2: key = r.string(); break;
+      case (1 << 3) | 2: key = r.internedString(); break;
       case (2 << 3) | 2: value = readAnyValue(r, depth); break;
       default: r.skip(tag);
     }
@@ -157,8 +151,8 @@ function readScope(r: ProtobufReader): InstrumentationScope {
   while (r.more()) {
     const tag = r.tag();
     switch (tag) {
-      case (1 << 3) | 2: scope.name = r.string(); break;
-      case (2 << 3) | 2: scope.version = r.string(); break;
+      case (1 << 3) | 2: scope.name = r.internedString(); break;
+      case (2 << 3) | 2: scope.version = r.internedString(); break;
       case (3 << 3) | 2: scope.attributes.push(readAttribute(r)); break;
       case (4 << 3) | 0: scope.droppedAttributesCount = r.uint32(); break;
       default: r.skip(tag);
@@ -180,7 +174,7 @@ function readResourceLevel<T>(r: ProtobufReader, readItem: (r: ProtobufReader) =
     switch (tag) {
       case (1 << 3) | 2: level.resource = readResource(r); break;
       case (2 << 3) | 2: level.scopes.push(readScopeLevel(r, readItem)); break;
-      case (3 << 3) | 2: level.schemaUrl = r.string(); break;
+      case (3 << 3) | 2: level.schemaUrl = r.internedString(); break;
       default: r.skip(tag);
     }
   }
@@ -196,7 +190,7 @@ function readScopeLevel<T>(r: ProtobufReader, readItem: (r: ProtobufReader) => T
     switch (tag) {
       case (1 << 3) | 2: level.scope = readScope(r); break;
       case (2 << 3) | 2: level.items.push(readItem(r)); break;
-      case (3 << 3) | 2: level.schemaUrl = r.string(); break;
+      case (3 << 3) | 2: level.schemaUrl = r.internedString(); break;
       default: r.skip(tag);
     }
   }
@@ -230,11 +224,11 @@ function readSpan(r: ProtobufReader): Span {
   while (r.more()) {
     const tag = r.tag();
     switch (tag) {
-      case (1 << 3) | 2: span.traceId = readId(r); break;
-      case (2 << 3) | 2: span.spanId = readId(r); break;
+      case (1 << 3) | 2: span.traceId = r.hex(); break;
+      case (2 << 3) | 2: span.spanId = r.hex(); break;
       case (3 << 3) | 2: span.traceState = r.string(); break;
-      case (4 << 3) | 2: span.parentSpanId = readId(r); break;
-      case (5 << 3) | 2: span.name = r.string(); break;
+      case (4 << 3) | 2: span.parentSpanId = r.hex(); break;
+      case (5 << 3) | 2: span.name = r.internedString(); break;
       case (6 << 3) | 0: span.kind = toSpanKind(r.int32()); break;
       case (7 << 3) | 1: span.startTimeUnixNano = r.fixed64BigInt(); break;
       case (8 << 3) | 1: span.endTimeUnixNano = r.fixed64BigInt(); break;
@@ -269,7 +263,7 @@ function readEvent(r: ProtobufReader): SpanEvent {
     const tag = r.tag();
     switch (tag) {
       case (1 << 3) | 1: event.timeUnixNano = r.fixed64BigInt(); break;
-      case (2 << 3) | 2: event.name = r.string(); break;
+      case (2 << 3) | 2: event.name = r.internedString(); break;
       case (3 << 3) | 2: event.attributes.push(readAttribute(r)); break;
       case (4 << 3) | 0: event.droppedAttributesCount = r.uint32(); break;
       default: r.skip(tag);
@@ -285,8 +279,8 @@ function readLink(r: ProtobufReader): SpanLink {
   while (r.more()) {
     const tag = r.tag();
     switch (tag) {
-      case (1 << 3) | 2: link.traceId = readId(r); break;
-      case (2 << 3) | 2: link.spanId = readId(r); break;
+      case (1 << 3) | 2: link.traceId = r.hex(); break;
+      case (2 << 3) | 2: link.spanId = r.hex(); break;
       case (3 << 3) | 2: link.traceState = r.string(); break;
       case (4 << 3) | 2: link.attributes.push(readAttribute(r)); break;
       case (5 << 3) | 0: link.droppedAttributesCount = r.uint32(); break;
@@ -323,9 +317,9 @@ function readMetric(r: ProtobufReader): Metric {
   while (r.more()) {
     const tag = r.tag();
     switch (tag) {
-      case (1 << 3) | 2: metric.name = r.string(); break;
-      case (2 << 3) | 2: metric.description = r.string(); break;
-      case (3 << 3) | 2: metric.unit = r.string(); break;
+      case (1 << 3) | 2: metric.name = r.internedString(); break;
+      case (2 << 3) | 2: metric.description = r.internedString(); break;
+      case (3 << 3) | 2: metric.unit = r.internedString(); break;
       case (5 << 3) | 2: metric.data = readMetricData(r, 'gauge'); break;
       case (7 << 3) | 2: metric.data = readMetricData(r, 'sum'); break;
       case (9 << 3) | 2: metric.data = readMetricData(r, 'histogram'); break;
@@ -562,8 +556,8 @@ function readExemplar(r: ProtobufReader): Exemplar {
     switch (tag) {
       case (2 << 3) | 1: exemplar.timeUnixNano = r.fixed64BigInt(); break;
       case (3 << 3) | 1: exemplar.value = r.double(); break;
-      case (4 << 3) | 2: exemplar.spanId = readId(r); break;
-      case (5 << 3) | 2: exemplar.traceId = readId(r); break;
+      case (4 << 3) | 2: exemplar.spanId = r.hex(); break;
+      case (5 << 3) | 2: exemplar.traceId = r.hex(); break;
       case (6 << 3) | 1: exemplar.value = r.sfixed64(); break;
       case (7 << 3) | 2: exemplar.filteredAttributes.push(readAttribute(r)); break;
       default: r.skip(tag);
@@ -596,15 +590,15 @@ function readLogRecord(r: ProtobufReader): LogRecord {
     switch (tag) {
       case (1 << 3) | 1: record.timeUnixNano = r.fixed64BigInt(); break;
       case (2 << 3) | 0: record.severityNumber = toSeverityNumber(r.int32()); break;
-      case (3 << 3) | 2: record.severityText = r.string(); break;
+      case (3 << 3) | 2: record.severityText = r.internedString(); break;
       case (5 << 3) | 2: record.body = readAnyValue(r, 0); break;
       case (6 << 3) | 2: record.attributes.push(readAttribute(r)); break;
       case (7 << 3) | 0: record.droppedAttributesCount = r.uint32(); break;
       case (8 << 3) | 5: record.flags = r.fixed32(); break;
-      case (9 << 3) | 2: record.traceId = readId(r); break;
-      case (10 << 3) | 2: record.spanId = readId(r); break;
+      case (9 << 3) | 2: record.traceId = r.hex(); break;
+      case (10 << 3) | 2: record.spanId = r.hex(); break;
       case (11 << 3) | 1: record.observedTimeUnixNano = r.fixed64BigInt(); break;
-      case (12 << 3) | 2: record.eventName = r.string(); break;
+      case (12 << 3) | 2: record.eventName = r.internedString(); break;
       default: r.skip(tag);
     }
   }

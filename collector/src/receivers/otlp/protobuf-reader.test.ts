@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { HermesError } from '../../pipeline/errors';
 import { ProtobufReader, WireType } from './protobuf-reader';
 import { ProtobufWriter, WIRE } from './testdata/protobuf-writer';
@@ -97,6 +98,34 @@ describe('ProtobufReader', () => {
       r.leaveMessage(outer);
       r.tag();
       expect(badRequest(() => r.string())).toMatch(/length 1 at byte \d+ runs past the end of its message/);
+    });
+  });
+
+  describe('.internedString', () => {
+    it('returns the same text as .string for any strings, including repeats and slot collisions', () => {
+      fc.assert(
+        fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 80 }), { maxLength: 50 }), fc.nat(), (strings, seed) => {
+          const w = new ProtobufWriter();
+          // every string twice, interleaved, so repeats hit the cache and others evict them
+          const order = [...strings, ...strings].map((text, i) => ({ text, key: (i * 7919 + seed) % 1000 })).sort((a, b) => a.key - b.key);
+          for (const { text } of order) w.string(1, text);
+          const r = reader(w.finish());
+          for (const { text } of order) {
+            r.tag();
+            expect(r.internedString()).toBe(new TextDecoder().decode(new TextEncoder().encode(text)));
+          }
+        }),
+      );
+    });
+  });
+
+  describe('.hex', () => {
+    it('encodes bytes as lowercase hex and empty bytes as an empty string', () => {
+      const r = reader(new ProtobufWriter().bytes(1, Uint8Array.of(0, 0xab, 0x0f, 0xff)).bytes(2, new Uint8Array(0)).finish());
+      r.tag();
+      expect(r.hex()).toBe('00ab0fff');
+      r.tag();
+      expect(r.hex()).toBe('');
     });
   });
 

@@ -12,7 +12,6 @@ import { HermesError } from '../../pipeline/errors';
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
 
 const TWO_POW_32 = 4294967296;
-const utf8 = new TextDecoder('utf-8');
 
 export function malformed(detail: string): HermesError {
   return new HermesError('HERMES_ERR_BAD_REQUEST', detail);
@@ -20,6 +19,8 @@ export function malformed(detail: string): HermesError {
 
 export class ProtobufReader {
   readonly bytes: Uint8Array;
+  /** The same memory as a Buffer, for Node's native UTF-8 and hex decoding (faster than JS loops). */
+  private readonly buffer: Buffer;
   /** Offset of the next unread byte. */
   pos = 0;
   /** End (exclusive) of the message being read. */
@@ -32,6 +33,7 @@ export class ProtobufReader {
 
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.limit = bytes.length;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
@@ -131,7 +133,26 @@ export class ProtobufReader {
     const end = this.lengthEnd();
     const start = this.pos;
     this.pos = end;
-    return decodeUtf8(this.bytes, start, end);
+    return start === end ? '' : this.buffer.toString('utf8', start, end);
+  }
+
+  /**
+   * Like `string()`, for low-cardinality strings (attribute keys, names, units): repeats
+   * across spans and requests come from a small cache instead of being decoded again.
+   */
+  internedString(): string {
+    const end = this.lengthEnd();
+    const start = this.pos;
+    this.pos = end;
+    return internUtf8(this.bytes, this.buffer, start, end);
+  }
+
+  /** A length-delimited bytes field as lowercase hex (trace and span ids); '' when empty. */
+  hex(): string {
+    const end = this.lengthEnd();
+    const start = this.pos;
+    this.pos = end;
+    return start === end ? '' : this.buffer.toString('hex', start, end);
   }
 
   /** A length-delimited field's payload range; the reader moves past it. */
@@ -256,19 +277,31 @@ export class ProtobufReader {
   }
 }
 
-/** Short ASCII strings (attribute keys, names) are cheaper to build by hand than through TextDecoder. */
-const SHORT_STRING_BYTES = 24;
+/**
+ * A direct-mapped cache of decoded strings, shared by all requests: bounded memory
+ * (INTERN_SLOTS × INTERN_MAX_BYTES), a colliding string simply replaces the slot.
+ */
+const INTERN_SLOTS = 2048;
+const INTERN_MAX_BYTES = 64;
+const internedBytes: (Uint8Array | null)[] = new Array<Uint8Array | null>(INTERN_SLOTS).fill(null);
+const internedStrings: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
-export function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
-  if (start === end) return '';
-  if (end - start <= SHORT_STRING_BYTES) {
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const c = bytes[i];
-      if (c >= 0x80) return utf8.decode(bytes.subarray(start, end));
-      s += String.fromCharCode(c);
-    }
-    return s;
+function internUtf8(bytes: Uint8Array, buffer: Buffer, start: number, end: number): string {
+  const length = end - start;
+  if (length === 0) return '';
+  if (length > INTERN_MAX_BYTES) return buffer.toString('utf8', start, end);
+  // Samples a few bytes instead of hashing all of them; the full comparison below decides.
+  const slot =
+    (length * 31 + bytes[start] * 7 + bytes[end - 1] * 131 + bytes[start + (length >> 1)] * 17 + bytes[start + (length >> 2)]) &
+    (INTERN_SLOTS - 1);
+  const cached = internedBytes[slot];
+  if (cached !== null && cached.length === length) {
+    let i = 0;
+    while (i < length && cached[i] === bytes[start + i]) i++;
+    if (i === length) return internedStrings[slot];
   }
-  return utf8.decode(bytes.subarray(start, end));
+  const s = buffer.toString('utf8', start, end);
+  internedBytes[slot] = Uint8Array.prototype.slice.call(bytes, start, end);
+  internedStrings[slot] = s;
+  return s;
 }
