@@ -29,7 +29,10 @@ export const RUNTIME_INSTRUMENTATION_NAME = '@hermes/instrumentation-runtime';
 export interface RuntimeInstrumentationConfig extends InstrumentationConfig {
   /** Sampling resolution of `perf_hooks.monitorEventLoopDelay`; lower is more precise and costlier. */
   eventLoopDelayResolutionMs?: number;
-  /** Histogram bucket boundaries (seconds) advised for `v8js.gc.duration`. */
+  /**
+   * Histogram bucket boundaries (seconds) advised for `v8js.gc.duration`. Semconv suggests
+   * [0.01, 0.1, 1, 10]; the default is finer because most pauses last well under 10 ms.
+   */
   gcDurationBucketsSeconds?: number[];
 }
 
@@ -111,7 +114,7 @@ export class RuntimeInstrumentation extends HermesInstrumentation<RuntimeInstrum
     const delayMax = gauge(sc.METRIC_NODEJS_EVENTLOOP_DELAY_MAX, 'Event loop maximum delay.', 's');
     const delayMean = gauge(sc.METRIC_NODEJS_EVENTLOOP_DELAY_MEAN, 'Event loop mean delay.', 's');
     const utilization = gauge(sc.METRIC_NODEJS_EVENTLOOP_UTILIZATION, 'Event loop utilization, 0..1.', '1');
-    const heapUsed = meter.createObservableGauge(sc.METRIC_V8JS_MEMORY_HEAP_USED, {
+    const heapUsed = meter.createObservableUpDownCounter(sc.METRIC_V8JS_MEMORY_HEAP_USED, {
       description: 'V8 heap memory used, per heap space.',
       unit: 'By',
       valueType: ValueType.INT,

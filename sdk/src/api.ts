@@ -108,7 +108,7 @@ function durationHistogram(): Histogram {
  * and records its duration in seconds in the histogram `hermes.measure.duration` with
  * `hermes.measure.name` (plus `error.type` when it failed). Works for sync and async `fn`:
  * returns what `fn` returns; a throw or rejection is recorded on the span (status ERROR) and
- * re-thrown unchanged.
+ * re-thrown unchanged. `attributes` go on the span only, so the histogram's series stay bounded.
  */
 export function measure<T>(name: string, fn: () => T, attributes: Attributes = {}): T {
   return trace.getTracer(SDK_NAME, SDK_VERSION).startActiveSpan(name, { attributes }, (span) => {
