@@ -141,9 +141,9 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
   }
 
   private overloaded(pending: number): HermesError {
-    if (this.writer.failing) {
+    if (this.writer.failing || !this.databaseReady) {
       const retryAfterSeconds = Math.max(1, Math.ceil(this.config.retry.maxBackoffMs / 1000));
-      return new HermesError('HERMES_ERR_UNAVAILABLE', `influxdb is failing (${this.writer.lastError})`, { retryAfterSeconds });
+      return new HermesError('HERMES_ERR_UNAVAILABLE', `influxdb is failing (${this.writer.lastError || this.setupError})`, { retryAfterSeconds });
     }
     return new HermesError('HERMES_ERR_OVERLOADED', `${pending} points waiting for influxdb`, { retryAfterSeconds: 1 });
   }
