@@ -14,11 +14,13 @@ import {
   logs,
   metrics,
   trace,
+  ValueType,
   type DiagLogger,
   type Logger,
   type LoggerProvider,
   type Meter,
   type MeterProvider,
+  type Observable,
   type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
@@ -31,6 +33,26 @@ export interface Binding {
 
 /** The no-op binding, for instrumentations that register nothing on a meter. */
 export const NO_BINDING: Binding = { unbind: () => undefined };
+
+export type ObservableKind = 'gauge' | 'counter' | 'upDownCounter';
+
+/**
+ * One observable instrument, declared in one line: semconv tables give exactly these columns
+ * (kind, name, unit, description). Values are doubles unless `integer`.
+ */
+export function observable(
+  meter: Meter,
+  kind: ObservableKind,
+  name: string,
+  unit: string,
+  description: string,
+  integer = false,
+): Observable {
+  const options = { unit, description, valueType: integer ? ValueType.INT : ValueType.DOUBLE };
+  if (kind === 'gauge') return meter.createObservableGauge(name, options);
+  if (kind === 'counter') return meter.createObservableCounter(name, options);
+  return meter.createObservableUpDownCounter(name, options);
+}
 
 export abstract class HermesInstrumentation<Config extends InstrumentationConfig>
   implements Instrumentation<Config>

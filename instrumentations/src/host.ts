@@ -3,11 +3,11 @@
  * network) as OpenTelemetry observable instruments, the agent half of server monitoring.
  * Network counters come from /proc/net/dev and are skipped where it does not exist (non-Linux).
  */
-import { ValueType, type BatchObservableResult, type Meter, type Observable } from '@opentelemetry/api';
+import type { BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { readFile, statfs } from 'node:fs/promises';
 import * as os from 'node:os';
-import { HermesInstrumentation, type Binding } from './base';
+import { HermesInstrumentation, observable, type Binding } from './base';
 import * as sc from './semconv';
 import { VERSION } from './version';
 
@@ -110,68 +110,18 @@ export class HostInstrumentation extends HermesInstrumentation<HostInstrumentati
   }
 
   protected bind(meter: Meter): Binding {
-    const double = { valueType: ValueType.DOUBLE };
-    const int = { valueType: ValueType.INT };
-    const cpuUtil = meter.createObservableGauge(sc.METRIC_SYSTEM_CPU_UTILIZATION, {
-      ...double,
-      description: 'Share of CPU time spent in each mode since the previous collection.',
-      unit: '1',
-    });
-    const cpuCount = meter.createObservableUpDownCounter(sc.METRIC_SYSTEM_CPU_LOGICAL_COUNT, {
-      ...int,
-      description: 'Number of logical CPUs.',
-      unit: '{cpu}',
-    });
-    const memUsage = meter.createObservableUpDownCounter(sc.METRIC_SYSTEM_MEMORY_USAGE, {
-      ...int,
-      description: 'Memory in use and free (available to start new applications).',
-      unit: 'By',
-    });
-    const memLimit = meter.createObservableUpDownCounter(sc.METRIC_SYSTEM_MEMORY_LIMIT, {
-      ...int,
-      description: 'Total memory of the machine.',
-      unit: 'By',
-    });
-    const memUtil = meter.createObservableGauge(sc.METRIC_SYSTEM_MEMORY_UTILIZATION, {
-      ...double,
-      description: 'Share of memory in use.',
-      unit: '1',
-    });
-    const fsUsage = meter.createObservableUpDownCounter(sc.METRIC_SYSTEM_FILESYSTEM_USAGE, {
-      ...int,
-      description: 'Filesystem space used, free (to unprivileged users) and reserved.',
-      unit: 'By',
-    });
-    const fsLimit = meter.createObservableUpDownCounter(sc.METRIC_SYSTEM_FILESYSTEM_LIMIT, {
-      ...int,
-      description: 'Total size of the filesystem.',
-      unit: 'By',
-    });
-    const fsUtil = meter.createObservableGauge(sc.METRIC_SYSTEM_FILESYSTEM_UTILIZATION, {
-      ...double,
-      description: 'Share of the filesystem used.',
-      unit: '1',
-    });
-    const netIo = meter.createObservableCounter(sc.METRIC_SYSTEM_NETWORK_IO, {
-      ...int,
-      description: 'Bytes received and transmitted, per interface.',
-      unit: 'By',
-    });
-    const netPackets = meter.createObservableCounter(sc.METRIC_SYSTEM_NETWORK_PACKET_COUNT, {
-      ...int,
-      description: 'Packets received and transmitted, per interface.',
-      unit: '{packet}',
-    });
-    const netErrors = meter.createObservableCounter(sc.METRIC_SYSTEM_NETWORK_ERRORS, {
-      ...int,
-      description: 'Network errors, per interface and direction.',
-      unit: '{error}',
-    });
-    const netDropped = meter.createObservableCounter(sc.METRIC_SYSTEM_NETWORK_PACKET_DROPPED, {
-      ...int,
-      description: 'Packets dropped, per interface and direction.',
-      unit: '{packet}',
-    });
+    const cpuUtil = observable(meter, 'gauge', sc.METRIC_SYSTEM_CPU_UTILIZATION, '1', 'Share of CPU time spent in each mode since the previous collection.');
+    const cpuCount = observable(meter, 'upDownCounter', sc.METRIC_SYSTEM_CPU_LOGICAL_COUNT, '{cpu}', 'Number of logical CPUs.', true);
+    const memUsage = observable(meter, 'upDownCounter', sc.METRIC_SYSTEM_MEMORY_USAGE, 'By', 'Memory in use and free (available to start new applications).', true);
+    const memLimit = observable(meter, 'upDownCounter', sc.METRIC_SYSTEM_MEMORY_LIMIT, 'By', 'Total memory of the machine.', true);
+    const memUtil = observable(meter, 'gauge', sc.METRIC_SYSTEM_MEMORY_UTILIZATION, '1', 'Share of memory in use.');
+    const fsUsage = observable(meter, 'upDownCounter', sc.METRIC_SYSTEM_FILESYSTEM_USAGE, 'By', 'Filesystem space used, free (to unprivileged users) and reserved.', true);
+    const fsLimit = observable(meter, 'upDownCounter', sc.METRIC_SYSTEM_FILESYSTEM_LIMIT, 'By', 'Total size of the filesystem.', true);
+    const fsUtil = observable(meter, 'gauge', sc.METRIC_SYSTEM_FILESYSTEM_UTILIZATION, '1', 'Share of the filesystem used.');
+    const netIo = observable(meter, 'counter', sc.METRIC_SYSTEM_NETWORK_IO, 'By', 'Bytes received and transmitted, per interface.', true);
+    const netPackets = observable(meter, 'counter', sc.METRIC_SYSTEM_NETWORK_PACKET_COUNT, '{packet}', 'Packets received and transmitted, per interface.', true);
+    const netErrors = observable(meter, 'counter', sc.METRIC_SYSTEM_NETWORK_ERRORS, '{error}', 'Network errors, per interface and direction.', true);
+    const netDropped = observable(meter, 'counter', sc.METRIC_SYSTEM_NETWORK_PACKET_DROPPED, '{packet}', 'Packets dropped, per interface and direction.', true);
     const observables: Observable[] = [
       cpuUtil, cpuCount, memUsage, memLimit, memUtil, fsUsage, fsLimit, fsUtil,
       netIo, netPackets, netErrors, netDropped,

@@ -1,5 +1,5 @@
 /** Hermes instrumentations: runtime, host and custom-event plug-ins for the OpenTelemetry SDK. */
-export { HermesInstrumentation, NO_BINDING, type Binding } from './base';
+export { HermesInstrumentation, NO_BINDING, observable, type Binding, type ObservableKind } from './base';
 export {
   RuntimeInstrumentation,
   RUNTIME_INSTRUMENTATION_NAME,

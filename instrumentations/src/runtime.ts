@@ -20,7 +20,7 @@ import {
   type PerformanceEntry,
 } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
-import { HermesInstrumentation, type Binding } from './base';
+import { HermesInstrumentation, observable, type Binding } from './base';
 import * as sc from './semconv';
 import { VERSION } from './version';
 
@@ -105,40 +105,18 @@ export class RuntimeInstrumentation extends HermesInstrumentation<RuntimeInstrum
       valueType: ValueType.DOUBLE,
       advice: { explicitBucketBoundaries: this.config.gcDurationBucketsSeconds },
     });
-    const gauge = (name: string, description: string, unit: string) =>
-      meter.createObservableGauge(name, { description, unit, valueType: ValueType.DOUBLE });
     const delays = DELAY_PERCENTILES.map(([name, p]) => ({
       p,
-      gauge: gauge(name, `Event loop delay, ${p}th percentile over the collection interval.`, 's'),
+      gauge: observable(meter, 'gauge', name, 's', `Event loop delay, ${p}th percentile over the collection interval.`),
     }));
-    const delayMax = gauge(sc.METRIC_NODEJS_EVENTLOOP_DELAY_MAX, 'Event loop maximum delay.', 's');
-    const delayMean = gauge(sc.METRIC_NODEJS_EVENTLOOP_DELAY_MEAN, 'Event loop mean delay.', 's');
-    const utilization = gauge(sc.METRIC_NODEJS_EVENTLOOP_UTILIZATION, 'Event loop utilization, 0..1.', '1');
-    const heapUsed = meter.createObservableUpDownCounter(sc.METRIC_V8JS_MEMORY_HEAP_USED, {
-      description: 'V8 heap memory used, per heap space.',
-      unit: 'By',
-      valueType: ValueType.INT,
-    });
-    const heapSize = meter.createObservableUpDownCounter(sc.METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE, {
-      description: 'V8 heap memory reserved (total), per heap space.',
-      unit: 'By',
-      valueType: ValueType.INT,
-    });
-    const rss = meter.createObservableUpDownCounter(sc.METRIC_PROCESS_MEMORY_USAGE, {
-      description: 'Resident set size of the process.',
-      unit: 'By',
-      valueType: ValueType.INT,
-    });
-    const resources = meter.createObservableGauge(sc.METRIC_V8JS_RESOURCE_ACTIVE, {
-      description: 'Active handles and requests keeping the event loop alive, by type.',
-      unit: '{resource}',
-      valueType: ValueType.INT,
-    });
-    const cpuTime = meter.createObservableCounter(sc.METRIC_PROCESS_CPU_TIME, {
-      description: 'CPU time consumed by the process, by mode (user, system).',
-      unit: 's',
-      valueType: ValueType.DOUBLE,
-    });
+    const delayMax = observable(meter, 'gauge', sc.METRIC_NODEJS_EVENTLOOP_DELAY_MAX, 's', 'Event loop maximum delay.');
+    const delayMean = observable(meter, 'gauge', sc.METRIC_NODEJS_EVENTLOOP_DELAY_MEAN, 's', 'Event loop mean delay.');
+    const utilization = observable(meter, 'gauge', sc.METRIC_NODEJS_EVENTLOOP_UTILIZATION, '1', 'Event loop utilization, 0..1.');
+    const heapUsed = observable(meter, 'upDownCounter', sc.METRIC_V8JS_MEMORY_HEAP_USED, 'By', 'V8 heap memory used, per heap space.', true);
+    const heapSize = observable(meter, 'upDownCounter', sc.METRIC_V8JS_MEMORY_HEAP_SPACE_SIZE, 'By', 'V8 heap memory reserved (total), per heap space.', true);
+    const rss = observable(meter, 'upDownCounter', sc.METRIC_PROCESS_MEMORY_USAGE, 'By', 'Resident set size of the process.', true);
+    const resources = observable(meter, 'gauge', sc.METRIC_V8JS_RESOURCE_ACTIVE, '{resource}', 'Active handles and requests keeping the event loop alive, by type.', true);
+    const cpuTime = observable(meter, 'counter', sc.METRIC_PROCESS_CPU_TIME, 's', 'CPU time consumed by the process, by mode (user, system).');
     const observables: Observable[] = [
       ...delays.map((d) => d.gauge),
       delayMax,
