@@ -20,6 +20,7 @@ import { decodeProtobuf } from '../src/receivers/otlp/decode-protobuf';
 const SPANS_PER_REQUEST = 100;
 const DISTINCT_REQUESTS = 40;
 const MEASURE_MS = 2000;
+const utf8 = new TextDecoder();
 
 function makeRequests(): Record<OtlpFormat, Uint8Array[]> {
   const exporter = new InMemorySpanExporter();
@@ -105,6 +106,7 @@ function main(): void {
     ['protobuf: decode only', measure(requests.protobuf, (b) => decodeProtobuf('traces', b)), ''],
     ['json: decodeOtlp (decode + validate)', measure(requests.json, (b) => decodeOtlp('traces', 'json', b)), `${bytesPerSpan('json').toFixed(0)} B/span`],
     ['json: decode only', measure(requests.json, (b) => decodeJson('traces', b)), ''],
+    ['json: JSON.parse alone (the floor)', measure(requests.json, (b) => JSON.parse(utf8.decode(b))), ''],
   ];
   console.log(`decode benchmark: ${SPANS_PER_REQUEST} spans/request, 10 attributes/span, node ${process.version}`);
   console.log(`  ${''.padEnd(42)} ${'CPU µs/span'.padStart(12)} ${'wall µs/span'.padStart(13)}`);

@@ -11,8 +11,13 @@ export function isHexBytes(s: string): boolean {
 }
 
 const ALL_ZEROS = /^0*$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
 
 /** Whether a hex id is all zeros, which OTLP defines as invalid for trace and span ids. */
 export function isZeroHex(hex: string): boolean {
+  // Plain comparisons for the two id sizes: they run per span, the regex does not need to.
+  if (hex.length === 32) return hex === ZERO_TRACE_ID;
+  if (hex.length === 16) return hex === ZERO_SPAN_ID;
   return ALL_ZEROS.test(hex);
 }
