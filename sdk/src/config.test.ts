@@ -129,6 +129,12 @@ describe('resolveConfig', () => {
     });
   });
 
+  it('defers resource detector selection to OpenTelemetry only when OTEL_NODE_RESOURCE_DETECTORS is set', () => {
+    expect(resolve().config.resourceDetectorsFromEnv).toBe(false);
+    expect(resolve({}, { OTEL_NODE_RESOURCE_DETECTORS: ' ' }).config.resourceDetectorsFromEnv).toBe(false);
+    expect(resolve({}, { OTEL_NODE_RESOURCE_DETECTORS: 'host,env' }).config.resourceDetectorsFromEnv).toBe(true);
+  });
+
   it('is frozen', () => {
     expect(Object.isFrozen(resolve().config)).toBe(true);
   });

@@ -69,6 +69,8 @@ export interface ResolvedConfig {
   serviceName: string | undefined;
   serviceVersion: string | undefined;
   environment: string | undefined;
+  /** OTEL_NODE_RESOURCE_DETECTORS is set: use OpenTelemetry's detector selection instead of Hermes's default set. */
+  resourceDetectorsFromEnv: boolean;
   /** Final on/off decision and config for every known instrumentation. */
   instrumentations: ReadonlyMap<InstrumentationName, { enabled: boolean; config: Record<string, unknown> }>;
 }
@@ -134,6 +136,7 @@ export function resolveConfig(options: HermesOptions, env: Env, warn: Warn): Res
     serviceName,
     serviceVersion,
     environment,
+    resourceDetectorsFromEnv: read.list('OTEL_NODE_RESOURCE_DETECTORS') !== undefined,
     instrumentations: resolveInstrumentations(options.instrumentations ?? {}, read, warn),
   };
   return Object.freeze(config);

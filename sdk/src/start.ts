@@ -4,7 +4,11 @@
  * bounded, idempotent shutdown (also on SIGTERM/SIGINT when asked).
  */
 import { context, diag, DiagConsoleLogger, DiagLogLevel, logs, metrics, propagation, trace } from '@opentelemetry/api';
-import { getNodeAutoInstrumentations, type InstrumentationConfigMap } from '@opentelemetry/auto-instrumentations-node';
+import {
+  getNodeAutoInstrumentations,
+  getResourceDetectors,
+  type InstrumentationConfigMap,
+} from '@opentelemetry/auto-instrumentations-node';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { EventsInstrumentation, HostInstrumentation, RuntimeInstrumentation } from '@hermes/instrumentations';
@@ -56,8 +60,10 @@ export function startHermes(options: HermesOptions = {}): HermesHandle {
     ...(options.additionalInstrumentations ?? []),
   ];
   const pipelines = buildPipelines(config, options);
+  // OpenTelemetry's own selection reads OTEL_NODE_RESOURCE_DETECTORS (e.g. "env,host,aws").
+  const detectors = options.resourceDetectors ?? (config.resourceDetectorsFromEnv ? getResourceDetectors() : DEFAULT_DETECTORS);
   const sdk = new NodeSDK({
-    resource: buildResource(config.resourceAttributes, appPackage, options.resourceDetectors ?? DEFAULT_DETECTORS),
+    resource: buildResource(config.resourceAttributes, appPackage, detectors),
     autoDetectResources: false,
     instrumentations,
     spanProcessors: pipelines.spanProcessors,

@@ -68,7 +68,7 @@ export interface HermesOptions {
   logLevel?: DiagLevel;
   /** Upper bound on `shutdown()`; unsent telemetry is dropped after it. Default 5000. */
   shutdownTimeoutMs?: number;
-  /** Resource detectors. Default: host, os, process, container, service instance id. */
+  /** Resource detectors. Default: per OTEL_NODE_RESOURCE_DETECTORS if set, else host, os, process, container, service instance id. */
   resourceDetectors?: ResourceDetector[];
   /** Replaces the OTLP trace export (e.g. tests, or a second backend). */
   spanProcessors?: SpanProcessor[];
