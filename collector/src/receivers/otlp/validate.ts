@@ -40,26 +40,27 @@ export function validateBatch(batch: TelemetryBatch): DecodeResult {
       return false;
     }),
   );
-  const rejectedMessage = rejected === 0 ? '' : `${rejected} ${check.noun} rejected: ${firstProblem}`;
+  const noun = rejected === 1 ? check.noun[0] : check.noun[1];
+  const rejectedMessage = rejected === 0 ? '' : `${rejected} ${noun} rejected: ${firstProblem}`;
   return { batch, accepted, rejected, rejectedMessage };
 }
 
 interface ItemCheck {
-  /** What `count` counts, plural: the unit of `accepted` / `rejected`. */
-  noun: string;
+  /** What `count` counts, [singular, plural]: the unit of `accepted` / `rejected`. */
+  noun: [string, string];
   /** Why the item is invalid, or undefined when it is valid. May normalise the item. */
   problem(item: unknown): string | undefined;
   count(item: unknown): number;
 }
 
 const CHECKS: Readonly<Record<TelemetryBatch['signal'], ItemCheck>> = {
-  traces: { noun: 'spans', problem: (item) => spanProblem(item as Span), count: () => 1 },
+  traces: { noun: ['span', 'spans'], problem: (item) => spanProblem(item as Span), count: () => 1 },
   metrics: {
-    noun: 'data points',
+    noun: ['data point', 'data points'],
     problem: (item) => metricProblem(item as Metric),
     count: (item) => (item as Metric).data?.dataPoints.length ?? 0,
   },
-  logs: { noun: 'log records', problem: (item) => logRecordProblem(item as LogRecord), count: () => 1 },
+  logs: { noun: ['log record', 'log records'], problem: (item) => logRecordProblem(item as LogRecord), count: () => 1 },
 };
 
 function idProblem(what: string, hex: string, hexChars: number): string | undefined {
