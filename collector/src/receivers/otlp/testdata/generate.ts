@@ -11,7 +11,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT_CONTEXT, ValueType, trace, type Context } from '@opentelemetry/api';
+import { ROOT_CONTEXT, ValueType, trace, type Context, type Span } from '@opentelemetry/api';
 import {
   JsonLogsSerializer,
   JsonMetricsSerializer,
@@ -43,8 +43,9 @@ async function traces(dir: string): Promise<void> {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ resource, idGenerator, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const tracer = provider.getTracer(SCOPE.name, SCOPE.version);
-  const started = SPANS.map((s, i) => {
-    const parent = s.parent < 0 ? undefined : trace.setSpan(ROOT_CONTEXT, startedSpans[s.parent]);
+  const started: Span[] = [];
+  for (const s of SPANS) {
+    const parent = s.parent < 0 ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, started[s.parent]);
     const span = tracer.startSpan(
       s.name,
       {
@@ -53,13 +54,12 @@ async function traces(dir: string): Promise<void> {
         attributes: s.attributes,
         links: s.links.map((l) => ({ context: { traceId: l.traceId, spanId: l.spanId, traceFlags: 1 }, attributes: l.attributes })),
       },
-      parent ?? ROOT_CONTEXT,
+      parent,
     );
-    startedSpans[i] = span;
     for (const e of s.events) span.addEvent(e.name, e.attributes, e.time);
     if (s.status.code !== 0) span.setStatus({ code: s.status.code, message: s.status.message });
-    return span;
-  });
+    started.push(span);
+  }
   started.forEach((span, i) => span.end(SPANS[i].end));
   await provider.forceFlush();
   const spans = exporter.getFinishedSpans();
@@ -67,7 +67,6 @@ async function traces(dir: string): Promise<void> {
   write(dir, 'traces.json', JsonTraceSerializer.serializeRequest(spans));
   await provider.shutdown();
 }
-const startedSpans: ReturnType<ReturnType<TracerProvider['getTracer']>['startSpan']>[] = [];
 
 /** A reader that only collects on demand. */
 class OnDemandReader extends MetricReader {
