@@ -1,0 +1,41 @@
+/**
+ * The whole collector config: top-level settings plus one section per component, each
+ * validated by that component's own schema. Defaults live in the component schemas.
+ */
+import { z } from 'zod';
+import { influxdbExporterFactory } from '../exporters/influxdb';
+import { otlpHttpReceiverFactory } from '../receivers/otlp-http';
+
+const port = z.number().int().min(0).max(65535);
+
+export const apiConfigSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(4319),
+});
+
+/** Reserved so configs and env written today keep working when the gRPC receiver lands. */
+const otlpGrpcConfigSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: port.default(4317),
+});
+
+export const configSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  dataDir: z.string().min(1).default('.hermes/data'),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  shutdownTimeoutMs: z.number().int().positive().default(10_000),
+  receivers: z
+    .object({
+      otlp_http: otlpHttpReceiverFactory.configSchema.prefault({}),
+      otlp_grpc: otlpGrpcConfigSchema.prefault({}),
+    })
+    .strict()
+    .prefault({}),
+  api: apiConfigSchema.strict().prefault({}),
+  exporters: z
+    .object({ influxdb: influxdbExporterFactory.configSchema.prefault({}) })
+    .strict()
+    .prefault({}),
+}).strict();
+
+export type HermesConfig = z.infer<typeof configSchema>;

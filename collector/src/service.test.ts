@@ -1,0 +1,181 @@
+/**
+ * End to end: the real OpenTelemetry JS SDK exporters (OTLP/HTTP protobuf and JSON) send
+ * traces, metrics and logs to a running collector; InfluxQL against the real influxd
+ * checks what landed. Exporters resolve only after the collector acknowledged, and the
+ * collector acknowledges only after InfluxDB did, so queries run right after a flush.
+ */
+import { SeverityNumber, SpanKind, SpanStatusCode, context, trace, type Attributes } from '@opentelemetry/api';
+import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { InfluxDB } from 'influx';
+import { loadConfig } from './config';
+import { startCollector, type RunningCollector } from './service';
+
+const influxUrl = new URL(process.env.HERMES_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086');
+const database = `e2e_${process.pid}`;
+const influx = new InfluxDB({ host: influxUrl.hostname, port: Number(influxUrl.port), database });
+
+let collector: RunningCollector;
+let endpoint: string;
+
+beforeAll(async () => {
+  const config = loadConfig({
+    env: {
+      HERMES_OTLP_HTTP_PORT: '0',
+      HERMES_API_PORT: '0',
+      HERMES_INFLUX_URL: influxUrl.origin,
+      HERMES_INFLUX_DATABASE: database,
+    },
+  });
+  collector = await startCollector(config);
+  endpoint = collector.endpoints[0].url.replace(/\/v1\/.*$/, '');
+});
+
+afterAll(async () => {
+  await collector?.shutdown();
+  await influx.dropDatabase(database);
+});
+
+const formats = [
+  { name: 'protobuf', Trace: ProtoTraceExporter, Metric: ProtoMetricExporter, Log: ProtoLogExporter },
+  { name: 'json', Trace: JsonTraceExporter, Metric: JsonMetricExporter, Log: JsonLogExporter },
+] as const;
+
+function resourceFor(service: string) {
+  return resourceFromAttributes({
+    'service.name': service,
+    'service.version': '2.0.1',
+    'deployment.environment.name': 'e2e',
+    'host.name': 'e2e-host',
+  });
+}
+
+type Row = Record<string, unknown>;
+async function rows(query: string): Promise<Row[]> {
+  return (await influx.query(query)) as unknown as Row[];
+}
+
+describe.each(formats)('OTLP/HTTP $name from the OpenTelemetry JS SDK', (format) => {
+  const service = `e2e-${format.name}`;
+
+  it('stores spans with their ids, parent, duration, attributes, kind and status', async () => {
+    const provider = new TracerProvider({
+      resource: resourceFor(service),
+      spanProcessors: [new SimpleSpanProcessor(new format.Trace({ url: `${endpoint}/v1/traces` }))],
+    });
+    const tracer = provider.getTracer('e2e-tracer', '1.2.3');
+    const start = Date.now() - 5_000;
+    const parent = tracer.startSpan('GET /orders/:id', {
+      kind: SpanKind.SERVER,
+      startTime: start,
+      attributes: { 'http.request.method': 'GET', 'http.route': '/orders/:id', 'url.path': '/orders/42' },
+    });
+    const parentCtx = trace.setSpan(context.active(), parent);
+    const attributes: Attributes = {
+      'db.query.text': 'SELECT * FROM orders WHERE id = $1',
+      'db.rows': 3,
+      'ratio': 0.25,
+      'cache.hit': false,
+      'tags': ['a', 'b'],
+    };
+    const child = tracer.startSpan('SELECT orders', { kind: SpanKind.CLIENT, startTime: start + 10, attributes }, parentCtx);
+    child.addEvent('retry', { attempt: 2 }, start + 20);
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'deadlock detected' });
+    child.end(start + 35);
+    parent.end(start + 250);
+    await provider.shutdown();
+
+    const traceId = parent.spanContext().traceId;
+    const stored = await rows(`SELECT * FROM spans WHERE trace_id = '${traceId}' ORDER BY time`);
+    expect(stored).toHaveLength(2);
+    const [p, c] = stored;
+    expect(p).toMatchObject({
+      service,
+      environment: 'e2e',
+      version: '2.0.1',
+      kind: 'server',
+      status: 'unset',
+      name: 'GET /orders/:id',
+      span_id: parent.spanContext().spanId,
+      parent_span_id: '',
+      duration_ns: 250_000_000,
+      'http.route': '/orders/:id',
+      'url.path': '/orders/42',
+    });
+    expect(c).toMatchObject({
+      kind: 'client',
+      status: 'error',
+      status_message: 'deadlock detected',
+      span_id: child.spanContext().spanId,
+      parent_span_id: parent.spanContext().spanId,
+      duration_ns: 25_000_000,
+      'db.query.text': 'SELECT * FROM orders WHERE id = $1',
+      scope_name: 'e2e-tracer',
+      events_count: 1,
+    });
+    expect(JSON.stringify(c)).toContain('retry');
+    // numbers, booleans and arrays are kept with their values, whatever field naming holds them
+    const values = Object.entries(c).filter(([k]) => k.startsWith('db.rows') || k.startsWith('ratio') || k.startsWith('cache.hit') || k.startsWith('tags'));
+    expect(values.map(([, v]) => v)).toEqual(expect.arrayContaining([3, 0.25, false]));
+  });
+
+  it('stores counters, histograms and gauges by metric name with exact values', async () => {
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new format.Metric({
+        url: `${endpoint}/v1/metrics`,
+        temporalityPreference: AggregationTemporality.CUMULATIVE,
+      }),
+      exportIntervalMillis: 3_600_000,
+    });
+    const provider = new MeterProvider({ resource: resourceFor(service), readers: [reader] });
+    const meter = provider.getMeter('e2e-meter');
+    const counter = meter.createCounter(`e2e.${format.name}.orders`);
+    counter.add(5, { 'payment.method': 'card' });
+    counter.add(2, { 'payment.method': 'card' });
+    counter.add(4, { 'payment.method': 'cash' });
+    const histogram = meter.createHistogram(`e2e.${format.name}.latency`, { unit: 'ms' });
+    for (const v of [3, 7, 12, 40, 400]) histogram.record(v, { route: '/a' });
+    const gauge = meter.createGauge(`e2e.${format.name}.temperature`);
+    gauge.record(21.5);
+    await provider.shutdown();
+
+    const counts = await rows(`SELECT last(value) FROM "e2e.${format.name}.orders" GROUP BY "payment.method"`);
+    const byMethod = Object.fromEntries(counts.map((r) => [r['payment.method'], r.last]));
+    expect(byMethod).toEqual({ card: 7, cash: 4 });
+    const [h] = await rows(`SELECT last("count") AS c, last("sum") AS s, last("min") AS lo, last("max") AS hi FROM "e2e.${format.name}.latency" WHERE service = '${service}'`);
+    expect(h).toMatchObject({ c: 5, s: 462, lo: 3, hi: 400 });
+    const [g] = await rows(`SELECT last(value) FROM "e2e.${format.name}.temperature"`);
+    expect(g.last).toBe(21.5);
+  });
+
+  it('stores log records with body, severity and trace context', async () => {
+    const provider = new LoggerProvider({
+      resource: resourceFor(service),
+      processors: [new SimpleLogRecordProcessor(new format.Log({ url: `${endpoint}/v1/logs` }))],
+    });
+    const logger = provider.getLogger('e2e-logger');
+    const traceId = '5b8aa5a2d2c872e8321cf37308d69df2';
+    const spanId = '051581bf3cb55c13';
+    const ctx = trace.setSpanContext(context.active(), { traceId, spanId, traceFlags: 1 });
+    logger.emit({ severityNumber: SeverityNumber.ERROR, severityText: 'ERROR', body: `card declined (${format.name})`, context: ctx, attributes: { 'order.id': 42 } });
+    logger.emit({ severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: `order placed (${format.name})` });
+    logger.emit({ severityNumber: SeverityNumber.WARN, body: { reason: 'slow', ms: 1200 } });
+    await provider.shutdown();
+
+    const stored = await rows(`SELECT * FROM logs WHERE service = '${service}' ORDER BY time`);
+    expect(stored).toHaveLength(3);
+    const error = stored.find((r) => r.level === 'error');
+    expect(error).toMatchObject({ body: `card declined (${format.name})`, severity: 'ERROR', trace_id: traceId, span_id: spanId });
+    expect(stored.find((r) => r.level === 'info')).toMatchObject({ body: `order placed (${format.name})` });
+    const warn = stored.find((r) => r.level === 'warn');
+    expect(JSON.parse(String(warn?.body))).toEqual({ reason: 'slow', ms: 1200 });
+  });
+});

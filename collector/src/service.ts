@@ -1,0 +1,81 @@
+/**
+ * Builds the pipeline from a validated config and runs it: receivers → exporter, plus the
+ * API server. Start order is storage first, so nothing is accepted before it can be
+ * written; shutdown runs the other way round.
+ */
+import type { HermesConfig } from './config';
+import { createApiServer } from './api';
+import { influxdbExporterFactory } from './exporters/influxdb';
+import { otlpHttpReceiverFactory } from './receivers/otlp-http';
+import { silentLogger, type Logger } from './pipeline/logger';
+import { SelfMetrics } from './pipeline/self-metrics';
+import type { Lifecycle } from './pipeline/component';
+
+export interface Endpoint {
+  name: string;
+  url: string;
+}
+
+export interface RunningCollector {
+  /** Where each listener ended up (real ports, also when configured as 0). */
+  readonly endpoints: Endpoint[];
+  readonly metrics: SelfMetrics;
+  /** Stops intake, flushes, and returns within config.shutdownTimeoutMs. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  metrics?: SelfMetrics;
+}
+
+export async function startCollector(config: HermesConfig, options: StartOptions = {}): Promise<RunningCollector> {
+  const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? new SelfMetrics({ processMetrics: true });
+  const settings = (id: string) => ({ id, logger: logger.child(id), metrics });
+
+  const exporter = influxdbExporterFactory.create(settings('influxdb'), config.exporters.influxdb, undefined);
+  const receiver = otlpHttpReceiverFactory.create(settings('otlp_http'), config.receivers.otlp_http, exporter);
+  const api = createApiServer({
+    ...config.api,
+    metrics,
+    logger: logger.child('api'),
+    readiness: [() => ({ name: 'influxdb', ...exporter.health() })],
+  });
+
+  const started: Lifecycle[] = [];
+  const stopAll = async (deadline: number) => {
+    for (const component of started.reverse()) {
+      try {
+        await component.shutdown(deadline);
+      } catch (err) {
+        logger.error('shutdown failed', { error: (err as Error).message });
+      }
+    }
+  };
+  try {
+    for (const component of [exporter, receiver, api]) {
+      await component.start();
+      started.push(component);
+    }
+  } catch (err) {
+    await stopAll(Date.now() + config.shutdownTimeoutMs);
+    throw err;
+  }
+
+  const otlp = receiver.address();
+  const apiAddress = api.address();
+  const endpoints: Endpoint[] = [
+    { name: 'OTLP/HTTP', url: `http://${otlp.host}:${otlp.port}/v1/{traces,metrics,logs}` },
+    { name: 'API', url: `http://${apiAddress.host}:${apiAddress.port} (/healthz /readyz /metrics)` },
+    { name: 'InfluxDB', url: `${config.exporters.influxdb.url} database ${config.exporters.influxdb.database}` },
+  ];
+  logger.info('collector started', { endpoints });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoints,
+    metrics,
+    shutdown: () => (stopping ??= stopAll(Date.now() + config.shutdownTimeoutMs)),
+  };
+}

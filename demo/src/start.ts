@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: shows Hermes working on this machine. Starts a local InfluxDB (data in
+ * .hermes/influxdb) unless HERMES_INFLUX_URL names one, runs `hermes start`, sends sample
+ * telemetry with the real OpenTelemetry SDK, shows what landed, and keeps running.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { InfluxDB } from 'influx';
+import { startInfluxd, freePort, type RunningInfluxd } from '@hermes/collector';
+import { sendSampleTelemetry } from './sample-telemetry';
+
+const root = resolve(__dirname, '../..');
+
+async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = await res.text();
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+async function portOrFree(preferred: number): Promise<number> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${preferred}/`);
+    void res;
+    return freePort();
+  } catch {
+    return preferred;
+  }
+}
+
+async function main(): Promise<void> {
+  let influxd: RunningInfluxd | undefined;
+  const env = { ...process.env };
+  if (!env.HERMES_INFLUX_URL) {
+    influxd = await startInfluxd({ dataDir: resolve(root, '.hermes/influxdb'), httpPort: await portOrFree(8086) });
+    env.HERMES_INFLUX_URL = influxd.url;
+    console.log(`demo: started InfluxDB ${influxd.url} (pid ${influxd.pid}, data in .hermes/influxdb)`);
+  }
+  env.HERMES_DATA_DIR ??= resolve(root, '.hermes/data');
+  const otlpPort = Number(env.HERMES_OTLP_HTTP_PORT || 4318);
+  const apiPort = Number(env.HERMES_API_PORT || 4319);
+  const database = env.HERMES_INFLUX_DATABASE || 'hermes';
+
+  const collector = spawn(process.execPath, [resolve(root, 'collector/dist/cli.js'), 'start'], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stop = async (code: number) => {
+    collector.kill('SIGTERM');
+    await new Promise((r) => collector.once('exit', r));
+    await influxd?.stop();
+    process.exit(code);
+  };
+  collector.once('exit', (code) => {
+    console.error(`demo: the collector exited (code ${code})`);
+    void influxd?.stop().then(() => process.exit(1));
+  });
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  await waitReady(`http://127.0.0.1:${apiPort}/readyz`, 30_000);
+  const sent = await sendSampleTelemetry(`http://127.0.0.1:${otlpPort}`);
+  console.log(`demo: sent ${sent.spans} spans, ${sent.logs} log records and 2 metrics from service 'checkout'`);
+
+  const influx = new InfluxDB({ host: '127.0.0.1', port: Number(new URL(env.HERMES_INFLUX_URL).port), database });
+  const count = async (q: string) => ((await influx.query(q))[0] as Record<string, number> | undefined)?.count ?? 0;
+  const spans = await count(`SELECT count(span_id) FROM spans WHERE service = 'checkout' AND time > now() - 1h`);
+  const logs = await count(`SELECT count(body) FROM logs WHERE service = 'checkout' AND time > now() - 1h`);
+  const errors = await count(`SELECT count(span_id) FROM spans WHERE status = 'error' AND time > now() - 1h`);
+  console.log(`demo: InfluxDB now holds ${spans} spans (${errors} with status error) and ${logs} log records of 'checkout'.
+
+Try it:
+  influx -host 127.0.0.1 -port ${new URL(env.HERMES_INFLUX_URL).port} -database ${database} \\
+    -execute "SELECT name, duration_ns, trace_id FROM spans WHERE service = 'checkout' ORDER BY time DESC LIMIT 5"
+  curl -s http://127.0.0.1:${apiPort}/metrics | grep hermes_
+  Point any OpenTelemetry SDK at http://127.0.0.1:${otlpPort} (OTEL_EXPORTER_OTLP_ENDPOINT).
+
+Hermes keeps running; press Ctrl-C to stop it (data stays in .hermes/).`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`demo: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});
