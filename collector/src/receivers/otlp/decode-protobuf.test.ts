@@ -127,11 +127,12 @@ describe('decodeProtobuf', () => {
       });
     });
 
-    it('copies bytes values out of the request body', () => {
-      const copy = Uint8Array.from(body);
+    it('copies bytes values out of the request body into plain Uint8Arrays', () => {
+      const copy = Buffer.from(body);
       const value = (decodeProtobuf('traces', copy) as TracesBatch).resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value;
       copy.fill(0);
       expect(value).toEqual(Uint8Array.of(0, 255));
+      expect(Buffer.isBuffer(value)).toBe(false);
     });
 
     it('maps out-of-range span kinds and status codes to unspecified/unset', () => {

@@ -84,11 +84,7 @@ function readAnyValue(r: ProtobufReader, depth: number): AnyValue {
       case (4 << 3) | 1: value = r.double(); break;
       case (5 << 3) | 2: value = readValueList(r, depth + 1); break;
       case (6 << 3) | 2: value = { kvlist: readKeyValueList(r, depth + 1) }; break;
-      case (7 << 3) | 2: {
-        const [start, end] = r.bytesRange();
-        value = Uint8Array.prototype.slice.call(r.bytes, start, end); // a copy: Buffer#slice would pin the whole body
-        break;
-      }
+      case (7 << 3) | 2: value = r.bytesCopy(); break;
       default: r.skip(tag);
     }
   }

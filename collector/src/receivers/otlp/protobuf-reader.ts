@@ -155,12 +155,16 @@ export class ProtobufReader {
     return start === end ? '' : this.buffer.toString('hex', start, end);
   }
 
-  /** A length-delimited field's payload range; the reader moves past it. */
-  bytesRange(): [start: number, end: number] {
+  /**
+   * A length-delimited bytes field, copied into a plain Uint8Array: a view would pin the whole
+   * request body in memory for as long as the value lives (and, on a Buffer body, be a Buffer).
+   */
+  bytesCopy(): Uint8Array {
     const end = this.lengthEnd();
-    const start = this.pos;
+    const copy = new Uint8Array(end - this.pos);
+    copy.set(this.bytes.subarray(this.pos, end));
     this.pos = end;
-    return [start, end];
+    return copy;
   }
 
   /** Reads a length prefix and narrows the window to that message; returns the outer limit. */
@@ -301,7 +305,10 @@ function internUtf8(bytes: Uint8Array, buffer: Buffer, start: number, end: numbe
     if (i === length) return internedStrings[slot];
   }
   const s = buffer.toString('utf8', start, end);
-  internedBytes[slot] = Uint8Array.prototype.slice.call(bytes, start, end);
+  // A copy (Buffer#slice would be a view pinning the request body).
+  const copy = new Uint8Array(length);
+  copy.set(bytes.subarray(start, end));
+  internedBytes[slot] = copy;
   internedStrings[slot] = s;
   return s;
 }
