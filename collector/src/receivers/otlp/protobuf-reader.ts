@@ -13,6 +13,27 @@ export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 
 
 const TWO_POW_32 = 4294967296;
 
+/**
+ * Node's native slicers behind Buffer#toString. Calling them directly skips toString's
+ * argument handling, which profiling put at ~12% of protobuf decode time. They are
+ * undocumented, so fall back to toString where they are missing.
+ */
+interface NativeSlicers {
+  utf8Slice(start: number, end: number): string;
+  hexSlice(start: number, end: number): string;
+}
+const hasNativeSlicers =
+  typeof (Buffer.prototype as unknown as Partial<NativeSlicers>).utf8Slice === 'function' &&
+  typeof (Buffer.prototype as unknown as Partial<NativeSlicers>).hexSlice === 'function';
+
+function utf8Slice(buffer: Buffer, start: number, end: number): string {
+  return hasNativeSlicers ? (buffer as unknown as NativeSlicers).utf8Slice(start, end) : buffer.toString('utf8', start, end);
+}
+
+function hexSlice(buffer: Buffer, start: number, end: number): string {
+  return hasNativeSlicers ? (buffer as unknown as NativeSlicers).hexSlice(start, end) : buffer.toString('hex', start, end);
+}
+
 export function malformed(detail: string): HermesError {
   return new HermesError('HERMES_ERR_BAD_REQUEST', detail);
 }
@@ -133,7 +154,7 @@ export class ProtobufReader {
     const end = this.lengthEnd();
     const start = this.pos;
     this.pos = end;
-    return start === end ? '' : this.buffer.toString('utf8', start, end);
+    return start === end ? '' : utf8Slice(this.buffer, start, end);
   }
 
   /**
@@ -152,7 +173,7 @@ export class ProtobufReader {
     const end = this.lengthEnd();
     const start = this.pos;
     this.pos = end;
-    return start === end ? '' : this.buffer.toString('hex', start, end);
+    return start === end ? '' : hexSlice(this.buffer, start, end);
   }
 
   /**
@@ -293,7 +314,7 @@ const internedStrings: string[] = new Array<string>(INTERN_SLOTS).fill('');
 function internUtf8(bytes: Uint8Array, buffer: Buffer, start: number, end: number): string {
   const length = end - start;
   if (length === 0) return '';
-  if (length > INTERN_MAX_BYTES) return buffer.toString('utf8', start, end);
+  if (length > INTERN_MAX_BYTES) return utf8Slice(buffer, start, end);
   // Samples a few bytes instead of hashing all of them; the full comparison below decides.
   const slot =
     (length * 31 + bytes[start] * 7 + bytes[end - 1] * 131 + bytes[start + (length >> 1)] * 17 + bytes[start + (length >> 2)]) &
@@ -304,7 +325,7 @@ function internUtf8(bytes: Uint8Array, buffer: Buffer, start: number, end: numbe
     while (i < length && cached[i] === bytes[start + i]) i++;
     if (i === length) return internedStrings[slot];
   }
-  const s = buffer.toString('utf8', start, end);
+  const s = utf8Slice(buffer, start, end);
   // A copy (Buffer#slice would be a view pinning the request body).
   const copy = new Uint8Array(length);
   copy.set(bytes.subarray(start, end));
