@@ -109,11 +109,82 @@ describe('decodeOtlp', () => {
           expect(result.accepted).toBe(spans.length);
           expect((result.batch as TracesBatch).resourceSpans[0].scopeSpans[0].spans).toEqual(spans);
         }),
-        { numRuns: 300 },
+        { numRuns: 200 },
+      );
+    });
+
+    it('decodes random spans sent as OTLP/JSON in any accepted spelling to the same model', () => {
+      fc.assert(
+        fc.property(fc.array(spanArbitrary, { minLength: 1, maxLength: 5 }), jsonStyle, (spans, style) => {
+          const scopesKey = style.snakeCase ? 'scope_spans' : 'scopeSpans';
+          const body = { [style.snakeCase ? 'resource_spans' : 'resourceSpans']: [{ [scopesKey]: [{ spans: spans.map((sp) => jsonSpan(sp, style)) }] }] };
+          const result = decodeOtlp('traces', 'json', new TextEncoder().encode(JSON.stringify(body)));
+          expect(result.accepted).toBe(spans.length);
+          expect((result.batch as TracesBatch).resourceSpans[0].scopeSpans[0].spans).toEqual(spans);
+        }),
+        { numRuns: 200 },
       );
     });
   });
 });
+
+/** How a JSON sender may spell things; the decoder must accept every combination. */
+interface JsonStyle {
+  snakeCase: boolean;
+  int64AsString: boolean;
+  enumNames: boolean;
+  upperCaseIds: boolean;
+}
+
+const jsonStyle: fc.Arbitrary<JsonStyle> = fc.record({
+  snakeCase: fc.boolean(),
+  int64AsString: fc.boolean(),
+  enumNames: fc.boolean(),
+  upperCaseIds: fc.boolean(),
+});
+
+function jsonSpan(span: Span, style: JsonStyle): unknown {
+  const key = (camel: string) => (style.snakeCase ? camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : camel);
+  const obj = (entries: [string, unknown][]) => Object.fromEntries(entries.map(([k, v]) => [key(k), v]));
+  const id = (hex: string) => (style.upperCaseIds ? hex.toUpperCase() : hex);
+  const int64 = (n: number | bigint) => (style.int64AsString || typeof n === 'bigint' ? String(n) : n);
+  const double = (d: number) => (Number.isFinite(d) ? d : String(d));
+  const value = (v: AnyValue): unknown => {
+    if (typeof v === 'string') return obj([['stringValue', v]]);
+    if (typeof v === 'boolean') return obj([['boolValue', v]]);
+    if (typeof v === 'number') return Number.isSafeInteger(v) ? obj([['intValue', int64(v)]]) : obj([['doubleValue', double(v)]]);
+    if (v instanceof Uint8Array) return obj([['bytesValue', Buffer.from(v).toString('base64')]]);
+    if (Array.isArray(v)) return obj([['arrayValue', { values: v.map(value) }]]);
+    if (v === null) return {};
+    return obj([['kvlistValue', { values: attrs(v.kvlist) }]]);
+  };
+  const attrs = (list: KeyValue[]) => list.map((a) => ({ key: a.key, value: value(a.value) }));
+  const kinds = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+  const codes = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+  return obj([
+    ['traceId', id(span.traceId)],
+    ['spanId', id(span.spanId)],
+    ['traceState', span.traceState],
+    ['parentSpanId', id(span.parentSpanId)],
+    ['flags', span.flags],
+    ['name', span.name],
+    ['kind', style.enumNames ? kinds[span.kind] : span.kind],
+    ['startTimeUnixNano', int64(span.startTimeUnixNano)],
+    ['endTimeUnixNano', int64(span.endTimeUnixNano)],
+    ['attributes', attrs(span.attributes)],
+    ['droppedAttributesCount', span.droppedAttributesCount],
+    ['events', span.events.map((e) => obj([['timeUnixNano', int64(e.timeUnixNano)], ['name', e.name], ['attributes', attrs(e.attributes)], ['droppedAttributesCount', e.droppedAttributesCount]]))],
+    ['droppedEventsCount', span.droppedEventsCount],
+    [
+      'links',
+      span.links.map((l) =>
+        obj([['traceId', id(l.traceId)], ['spanId', id(l.spanId)], ['traceState', l.traceState], ['attributes', attrs(l.attributes)], ['droppedAttributesCount', l.droppedAttributesCount], ['flags', l.flags]]),
+      ),
+    ],
+    ['droppedLinksCount', span.droppedLinksCount],
+    ['status', obj([['message', span.status.message], ['code', style.enumNames ? codes[span.status.code] : span.status.code]])],
+  ]);
+}
 
 /** Every [container, key] in a JSON tree, so a property can replace any part of it. */
 function collectSlots(node: unknown, out: [object, string | number][] = []): [object, string | number][] {
