@@ -1,0 +1,116 @@
+import express from 'express';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HermesError } from '../pipeline/errors';
+import { silentLogger } from '../pipeline/logger';
+import { createDeploymentsRouter, deploymentLine, type LineWriter } from './deployments';
+
+const influxUrl = process.env.HERMES_TEST_INFLUX_URL as string;
+const database = 'hermes_api_deployments_test';
+
+/** A real double: records what it was asked to write, or fails the way the exporter would. */
+class RecordingWriter implements LineWriter {
+  lines: string[] = [];
+  failWith: Error | undefined;
+  async writeLines(lines: string[]): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.lines.push(...lines);
+  }
+}
+
+async function serve(writer: LineWriter): Promise<{ url: string; server: Server }> {
+  const app = express();
+  app.use(createDeploymentsRouter({ writer, logger: silentLogger, nowMs: () => 1_700_000_000_123 }));
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/deployments`, server };
+}
+
+const post = (url: string, body: unknown, contentType = 'application/json') =>
+  fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+describe('deployments API', () => {
+  let writer: RecordingWriter;
+  let url: string;
+  let server: Server;
+
+  beforeEach(async () => {
+    writer = new RecordingWriter();
+    ({ url, server } = await serve(writer));
+  });
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  describe('POST /api/deployments', () => {
+    it('writes one deployments point and answers 201 with the stored deployment', async () => {
+      const payload = { service: 'checkout', version: '2.4.0', environment: 'production', commit: '9f1c2ab', description: 'faster "cart" totals', timestampMs: 1796032323385 };
+      const res = await post(url, payload);
+      expect(res.status).toBe(201);
+      expect(await res.json()).toEqual(payload);
+      expect(writer.lines).toEqual([
+        'deployments,service=checkout,environment=production version="2.4.0",commit="9f1c2ab",description="faster \\"cart\\" totals" 1796032323385000000\n',
+      ]);
+    });
+
+    it('stamps a payload without timestampMs with the time of receipt and leaves out absent tags and fields', async () => {
+      const res = await post(url, { service: 'shop', version: '1.1.0' });
+      expect(res.status).toBe(201);
+      expect(writer.lines).toEqual(['deployments,service=shop version="1.1.0" 1700000000123000000\n']);
+    });
+
+    it.each([
+      [{ version: '1.0.0' }, 'service'],
+      [{ service: 'shop' }, 'version'],
+      [{ service: 'shop', version: '   ' }, 'version'],
+      [{ service: 'shop', version: 2 }, 'version'],
+      [{ service: 'shop', version: '1', timestampMs: 'yesterday' }, 'timestampMs'],
+      [[1, 2], 'body'],
+    ])('refuses %j with 400 naming %s, and writes nothing', async (payload, key) => {
+      const res = await post(url, payload);
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { code: string; message: string };
+      expect(body.code).toBe('HERMES_ERR_BAD_REQUEST');
+      expect(body.message).toContain(key);
+      expect(writer.lines).toEqual([]);
+    });
+
+    it('answers 400 to malformed JSON, 415 to another content type and 413 to an oversized body', async () => {
+      expect((await post(url, '{"service":')).status).toBe(400);
+      expect((await post(url, 'service=shop', 'application/x-www-form-urlencoded')).status).toBe(415);
+      expect((await post(url, { service: 'shop', version: '1', description: 'x'.repeat(20_000) })).status).toBe(413);
+      expect(writer.lines).toEqual([]);
+    });
+
+    it('answers the writer refusal with its status and Retry-After', async () => {
+      writer.failWith = new HermesError('HERMES_ERR_OVERLOADED', '9000 points waiting', { retryAfterSeconds: 3 });
+      const res = await post(url, { service: 'shop', version: '1.1.0' });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('3');
+      expect(((await res.json()) as { code: string }).code).toBe('HERMES_ERR_OVERLOADED');
+    });
+  });
+});
+
+describe('deploymentLine', () => {
+  it('is stored by the real influxd with the tags and fields docs/schema.md names', async () => {
+    const query = (q: string) => fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(q)}`, { method: 'POST' }).then((r) => r.json());
+    await query(`CREATE DATABASE ${database}`);
+    const timestampMs = 1_796_032_323_385;
+    const line = deploymentLine({
+      service: 'shop, eu',
+      environment: 'prod=1',
+      version: '1.1.0',
+      commit: 'abc',
+      description: 'line one\nback\\slash "quoted"',
+      timestampMs,
+    });
+    const write = await fetch(`${influxUrl}/write?db=${database}&precision=ns`, { method: 'POST', body: line });
+    expect(write.status).toBe(204);
+    const result = (await query(`SELECT service, environment, version, commit, description FROM deployments`)) as {
+      results: { series: { values: unknown[][] }[] }[];
+    };
+    expect(result.results[0].series[0].values).toEqual([
+      [new Date(timestampMs).toISOString(), 'shop, eu', 'prod=1', '1.1.0', 'abc', 'line one\nback\\slash "quoted"'],
+    ]);
+  });
+});
