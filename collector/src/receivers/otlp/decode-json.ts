@@ -26,8 +26,8 @@ import {
   type SummaryDataPoint,
   type TelemetryBatch,
 } from '../../model/telemetry';
-import { MAX_ANY_VALUE_DEPTH, toSeverityNumber, toSpanKind, toStatusCode, toTemporality } from './decode-protobuf';
 import { isHexBytes } from './hex';
+import { MAX_ANY_VALUE_DEPTH, toSeverityNumber, toSpanKind, toStatusCode, toTemporality } from './normalize';
 import { malformed } from './protobuf-reader';
 import { type ResourceLevel, SIGNAL_KEYS, toBatch } from './signal-shape';
 

@@ -30,6 +30,7 @@ import {
   type SummaryDataPoint,
   type TelemetryBatch,
 } from '../../model/telemetry';
+import { MAX_ANY_VALUE_DEPTH, toSeverityNumber, toSpanKind, toStatusCode, toTemporality } from './normalize';
 import { ProtobufReader, WireType, malformed } from './protobuf-reader';
 import { type ResourceLevel, type ScopeLevel, toBatch } from './signal-shape';
 
@@ -47,12 +48,6 @@ export function decodeProtobuf(signal: Signal, body: Uint8Array): TelemetryBatch
 }
 
 // ---- common/v1 and resource/v1 ----
-
-/**
- * AnyValue arrays and kvlists nest; a hostile body could nest them deep enough to overflow
- * the stack, so nesting is capped well above anything a real sender produces.
- */
-export const MAX_ANY_VALUE_DEPTH = 32;
 
 function readAttribute(r: ProtobufReader, depth = 0): KeyValue {
   const outer = r.enterMessage();
@@ -243,15 +238,6 @@ function readSpan(r: ProtobufReader): Span {
   return span;
 }
 
-/** Kinds beyond the known range (a newer sender) read as UNSPECIFIED. */
-export function toSpanKind(n: number): SpanKind {
-  return n >= 0 && n <= 5 ? (n as SpanKind) : SpanKind.UNSPECIFIED;
-}
-
-export function toStatusCode(n: number): StatusCode {
-  return n === 1 || n === 2 ? n : StatusCode.UNSET;
-}
-
 function readEvent(r: ProtobufReader): SpanEvent {
   const outer = r.enterMessage();
   const event: SpanEvent = { timeUnixNano: 0n, name: '', attributes: [], droppedAttributesCount: 0 };
@@ -361,10 +347,6 @@ function readMetricData(r: ProtobufReader, type: MetricData['type']): MetricData
     case 'summary':
       return { type, dataPoints: points as SummaryDataPoint[] };
   }
-}
-
-export function toTemporality(n: number): AggregationTemporality {
-  return n === 1 || n === 2 ? n : AggregationTemporality.UNSPECIFIED;
 }
 
 const POINT_READERS: Record<MetricData['type'], (r: ProtobufReader) => unknown> = {
@@ -602,10 +584,6 @@ function readLogRecord(r: ProtobufReader): LogRecord {
   return record;
 }
 
-/** Severity numbers outside 0..24 read as 0 (unspecified). */
-export function toSeverityNumber(n: number): number {
-  return n >= 0 && n <= 24 ? n : 0;
-}
 
 const ITEM_READERS: Record<Signal, (r: ProtobufReader) => unknown> = {
   traces: readSpan,
