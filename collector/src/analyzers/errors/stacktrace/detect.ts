@@ -17,17 +17,17 @@ const BY_LANGUAGE: Record<string, Runtime> = {
   php: 'php',
 };
 
-const PYTHON = /^\s*(?:Traceback \(most recent call last\):|File ".*", line \d+)/m;
-const GO = /^goroutine \d+ \[.*\]:\s*$/m;
-const DOTNET = /^\s*at [^\s(]+ ?\([^()]*\)(?: \[0x[0-9a-f]+\])? in .+:(?:line )?\d+\s*$|^\s*--- End of (?:inner exception )?stack trace/m;
-const DOTNET_NO_FILE = /^\s*at [\w.`<>$|+[\],]+ ?\((?:[\w.`<>[\],&*]+ \w+(?:, )?)*\)\s*$/m;
-const JAVA = /^\s*at [\w$./@-]+\((?:[^()]*\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)\s*$/m;
-const PHP = /^#\d+ (?:.+\(\d+\)|\[internal function\]): |^#\d+ \{main\}$|^\s*at \S+\(.*\.php(?::\d+)?\)\s*$/m;
-const RUBY = /^\s*(?:from )?.+\.rb:\d+:in [`']/m;
-const V8 = /^\s*at (?:.+ \()?.*:\d+(?::\d+)?\)?\s*$|^\s*at .+ \((?:<anonymous>|native|index \d+)\)\s*$/m;
-const AT_SIGN = /^[^\s@]*@.*:\d+(?::\d+)?\s*$/m;
+const PYTHON = /^[ \t]*(?:Traceback \(most recent call last\):|File ".*", line \d+)/m;
+const GO = /^goroutine \d+ \[.*\]:[ \t]*$/m;
+const DOTNET = /^[ \t]*at [^\s(]+ ?\([^()\n]*\)(?: \[0x[0-9a-f]+\])? in .+:(?:line )?\d+[ \t]*$|^[ \t]*--- End of (?:inner exception )?stack trace/m;
+const DOTNET_NO_FILE = /^[ \t]*at [\w.`<>$|+[\],]+ ?\((?:[\w.`<>[\],&*]+ \w+(?:, )?)*\)[ \t]*$/m;
+const JAVA = /^[ \t]*at [\w$./@-]+\((?:[^()\n]*\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)[ \t]*$/m;
+const PHP = /^#\d+ (?:.+\(\d+\)|\[internal function\]): |^#\d+ \{main\}$|^[ \t]*at \S+\(.*\.php(?::\d+)?\)[ \t]*$/m;
+const RUBY = /^[ \t]*(?:from )?.+\.rb:\d+:in [`']/m;
+const V8 = /^[ \t]*at (?:.+ \()?.*:\d+(?::\d+)?\)?[ \t]*$|^[ \t]*at .+ \((?:<anonymous>|native|index \d+)\)[ \t]*$/m;
+const AT_SIGN = /^[^\s@]*@.*:\d+(?::\d+)?[ \t]*$/m;
 const SAFARI_ONLY = /^(?:global|module|eval) code@|^\[native code\]$|@\[native code\]$/m;
-const URL_FRAME = /\((?:https?|blob|chrome-extension|webpack|data):|^\s*at (?:https?|blob):/m;
+const URL_FRAME = /\((?:https?|blob|chrome-extension|webpack|data):|^[ \t]*at (?:https?|blob):/m;
 
 function browserFlavour(text: string): Runtime {
   if (V8.test(text)) return 'chrome';

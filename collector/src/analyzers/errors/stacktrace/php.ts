@@ -41,7 +41,7 @@ function toException(block: Block): RawException {
 }
 
 export function parsePhp(text: string): RawException[] {
-  if (/^\s*at\s+\S+\(.*\.php(?::\d+)?\)\s*$/m.test(text)) return parseJava(text);
+  if (/^[ \t]*at[ \t]+\S+\(.*\.php(?::\d+)?\)[ \t]*$/m.test(text)) return parseJava(text);
   const blocks: Block[] = [];
   let current: Block | undefined;
   for (const line of splitLines(text)) {

@@ -50,7 +50,11 @@ export function parseRuby(text: string): RawException[] {
       continue;
     }
     headerTail = undefined;
-    current!.frames.push(frame);
+    if (current === undefined) {
+      current = { type: '', message: '', frames: [] };
+      chain.push(current);
+    }
+    current.frames.push(frame);
   }
   return chain.length === 0 ? unparsed(text) : chain;
 }
