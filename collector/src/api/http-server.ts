@@ -16,11 +16,15 @@ export interface HttpServerOptions {
   name: string;
   host: string;
   port: number;
-  handler: RequestHandler;
+  /** Builds the request handler; gets the server so the handler can ask whether it is `closing`. */
+  createHandler: (server: HttpServer) => RequestHandler;
   logger: Logger;
 }
 
-/** A started-and-stopped HTTP server; `closing` turns true when shutdown begins. */
+/**
+ * A started-and-stopped HTTP server; `closing` turns true when shutdown begins. The API
+ * server and the OTLP/HTTP receiver extend it with their handler.
+ */
 export class HttpServer implements Lifecycle {
   private readonly server: Server;
   private readonly inFlight = new Set<ServerResponse>();
@@ -28,12 +32,13 @@ export class HttpServer implements Lifecycle {
   private closingFlag = false;
 
   constructor(private readonly options: HttpServerOptions) {
+    const handler = options.createHandler(this);
     this.server = createServer((req, res) => {
       this.inFlight.add(res);
       res.once('close', () => this.inFlight.delete(res));
       // A request that arrives on a kept-alive connection during shutdown is the last one on it.
       if (this.closingFlag) res.setHeader('Connection', 'close');
-      options.handler(req, res);
+      handler(req, res);
     });
   }
 
@@ -46,6 +51,7 @@ export class HttpServer implements Lifecycle {
     return this.inFlight.size;
   }
 
+  /** Listens; rejects with a HermesError naming the address when the port is taken. */
   start(): Promise<void> {
     const { host, port, name, logger } = this.options;
     return new Promise<void>((resolve, reject) => {
@@ -69,6 +75,10 @@ export class HttpServer implements Lifecycle {
     return bound ? { host: bound.address, port: bound.port } : { host: this.options.host, port: this.options.port };
   }
 
+  /**
+   * Stops accepting connections (requests arriving on open ones see `closing`), lets
+   * in-flight requests finish until `deadline` (epoch ms), then closes what is left. Idempotent.
+   */
   shutdown(deadline: number): Promise<void> {
     this.shutdownPromise ??= this.close(deadline);
     return this.shutdownPromise;

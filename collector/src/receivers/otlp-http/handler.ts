@@ -131,7 +131,8 @@ export function createOtlpIngestHandler(options: OtlpIngestHandlerOptions): (req
     const consumed = Promise.resolve().then(() => next.consume(result.batch));
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), config.ackTimeoutMs);
+      // Unref'd: after shutdown cut the connection, this wait must not keep the process alive.
+      timer = setTimeout(() => resolve('timeout'), config.ackTimeoutMs).unref();
     });
     try {
       const outcome = await Promise.race([consumed, timedOut]);

@@ -4,7 +4,7 @@
  */
 import express from 'express';
 import { HttpServer } from '../../api/http-server';
-import type { ComponentFactory, ComponentSettings, Consumer, Lifecycle } from '../../pipeline/component';
+import type { ComponentFactory, ComponentSettings, Consumer } from '../../pipeline/component';
 import { decodeOtlp } from '../otlp';
 import { otlpHttpReceiverConfigSchema, type OtlpHttpReceiverConfig } from './config';
 import { createOtlpIngestHandler, type DecodeOtlp } from './handler';
@@ -17,56 +17,41 @@ export interface OtlpHttpReceiverOptions {
   decode?: DecodeOtlp;
 }
 
-export class OtlpHttpReceiver implements Lifecycle {
+/**
+ * Listens on config.host:port; `shutdown` answers requests still arriving on open
+ * connections with 503 + Retry-After while in-flight ones finish.
+ */
+export class OtlpHttpReceiver extends HttpServer {
   readonly config: Readonly<OtlpHttpReceiverConfig>;
-  private readonly http: HttpServer;
 
   constructor(options: OtlpHttpReceiverOptions) {
     const { settings, next } = options;
-    this.config = Object.freeze({ ...options.config });
+    const config = Object.freeze({ ...options.config });
     const logger = settings.logger.child(settings.id);
-    const ingest = createOtlpIngestHandler({
-      receiverId: settings.id,
-      config: this.config,
-      next,
-      decode: options.decode ?? decodeOtlp,
-      logger,
-      metrics: settings.metrics,
-      isShuttingDown: () => this.http.closing,
-    });
-    let handler = ingest;
-    if (this.config.server === 'express') {
-      const app = express();
-      app.disable('x-powered-by');
-      // The ingest handler does its own routing (404/405) so both stacks answer alike.
-      app.use((req, res) => ingest(req, res));
-      handler = app;
-    }
-    this.http = new HttpServer({
+    super({
       name: `receiver ${settings.id}`,
-      host: this.config.host,
-      port: this.config.port,
-      handler,
+      host: config.host,
+      port: config.port,
       logger,
+      createHandler: (server) => {
+        const ingest = createOtlpIngestHandler({
+          receiverId: settings.id,
+          config,
+          next,
+          decode: options.decode ?? decodeOtlp,
+          logger,
+          metrics: settings.metrics,
+          isShuttingDown: () => server.closing,
+        });
+        if (config.server === 'node') return ingest;
+        const app = express();
+        app.disable('x-powered-by');
+        // The ingest handler does its own routing (404/405) so both stacks answer alike.
+        app.use((req, res) => ingest(req, res));
+        return app;
+      },
     });
-  }
-
-  /** Listens; rejects with a HermesError naming the address when the port is taken. */
-  start(): Promise<void> {
-    return this.http.start();
-  }
-
-  /**
-   * Stops accepting connections and answers new requests on open ones with 503, lets
-   * in-flight requests finish until `deadline` (epoch ms), then closes what is left.
-   */
-  shutdown(deadline: number): Promise<void> {
-    return this.http.shutdown(deadline);
-  }
-
-  /** The bound address (the real port when configured with port 0). */
-  address(): { host: string; port: number } {
-    return this.http.address();
+    this.config = config;
   }
 }
 

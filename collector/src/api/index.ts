@@ -1,0 +1,16 @@
+/** Public surface of the API server and the routers mounted on it. */
+export {
+  ApiServer,
+  apiServerConfigSchema,
+  apiServerFactory,
+  createApiApp,
+  createApiServer,
+  evaluateReadiness,
+  type ApiServerConfig,
+  type ApiServerDependencies,
+  type ApiServerOptions,
+  type Readiness,
+  type ReadinessCheck,
+} from './server';
+export { HttpServer, type HttpServerOptions, type RequestHandler } from './http-server';
+export { createDeploymentsRouter, type DeploymentsRouterOptions, type LineWriter } from './deployments';
