@@ -110,17 +110,14 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-function isZlibDataError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR';
-}
 
 async function inflateEither(body: Buffer, options: { maxOutputLength: number }): Promise<Buffer> {
   try {
     return await inflate(body, options);
   } catch (err) {
     // RFC 9110 says deflate means zlib-wrapped, but some senders send a raw deflate stream.
-    if (!isZlibDataError(err)) throw err;
+    // A raw stream fails zlib's header check (Z_DATA_ERROR); other failures are final.
+    if ((err as { code?: unknown }).code !== 'Z_DATA_ERROR') throw err;
     return await inflateRaw(body, options);
   }
 }

@@ -492,6 +492,20 @@ describe.each(['express', 'node'] as const)('OtlpHttpReceiver (server: %s)', (se
     });
   });
 
+  describe('a client that goes away', () => {
+    it('is counted as aborted and does not disturb the next request', async () => {
+      await new Promise<void>((resolve) => {
+        const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent: false, headers: { 'Content-Type': PROTOBUF, 'Content-Length': '1000' } });
+        req.on('error', () => resolve());
+        req.write(Buffer.alloc(10), () => setTimeout(() => req.destroy(), 20));
+      });
+      while ((await counter('requests', { status: 'aborted' })) < 1) await new Promise((r) => setTimeout(r, 5));
+      const reply = await send(port, { headers: { 'Content-Type': PROTOBUF }, body: protobufBody(makeSpans(['after'])) });
+      expect(reply.status).toBe(200);
+      expect(consumer.spanNames()).toEqual(['after']);
+    });
+  });
+
   describe('self-metrics', () => {
     it('counts received items and requests by status', async () => {
       await send(port, { headers: { 'Content-Type': PROTOBUF }, body: protobufBody(makeSpans(['1', '2', '3'])) });
