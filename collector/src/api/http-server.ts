@@ -19,7 +19,16 @@ export interface HttpServerOptions {
   /** Builds the request handler; gets the server so the handler can ask whether it is `closing`. */
   createHandler: (server: HttpServer) => RequestHandler;
   logger: Logger;
+  /**
+   * Time allowed to receive a whole request (headers and body); slower clients get 408.
+   * Bounds how long a trickling upload can hold a slot. Node's default (5 min) when unset.
+   */
+  requestTimeoutMs?: number;
 }
+
+/** Node checks request timeouts on an interval; a quarter of the timeout keeps 408s timely. */
+const MAX_TIMEOUT_CHECK_INTERVAL_MS = 30_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 
 /**
  * A started-and-stopped HTTP server; `closing` turns true when shutdown begins. The API
@@ -33,7 +42,17 @@ export class HttpServer implements Lifecycle {
 
   constructor(private readonly options: HttpServerOptions) {
     const handler = options.createHandler(this);
-    this.server = createServer((req, res) => {
+    const requestTimeout = options.requestTimeoutMs;
+    const timeouts =
+      requestTimeout === undefined
+        ? {}
+        : {
+            requestTimeout,
+            // Node refuses a headers timeout longer than the request timeout.
+            headersTimeout: Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout),
+            connectionsCheckingInterval: Math.min(MAX_TIMEOUT_CHECK_INTERVAL_MS, Math.ceil(requestTimeout / 4)),
+          };
+    this.server = createServer(timeouts, (req, res) => {
       this.inFlight.add(res);
       res.once('close', () => this.inFlight.delete(res));
       // A request that arrives on a kept-alive connection during shutdown is the last one on it.

@@ -27,6 +27,12 @@ export const otlpHttpReceiverConfigSchema = z.strictObject({
    * Retry-After (and backs off) rather than timing out on its side.
    */
   ackTimeoutMs: z.number().int().positive().default(8000),
+  /**
+   * Time to receive a whole request; slower uploads get 408 so they cannot hold a
+   * concurrency slot for long. Above the SDKs' 10 s export timeout, so it only cuts
+   * clients that have given up or trickle on purpose.
+   */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
   /** Retry-After sent with the receiver's own 429 and 503 answers. */
   retryAfterSeconds: z.number().int().positive().default(5),
   /** HTTP stack: express (the design's framework) or a bare node:http server. */

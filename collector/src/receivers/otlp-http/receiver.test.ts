@@ -407,6 +407,23 @@ describe.each(['express', 'node'] as const)('OtlpHttpReceiver (server: %s)', (se
       expect(statusOf(reply).message).toContain('maxBodyBytes (1048576 bytes)');
     });
 
+    it('answers 408 to an upload slower than requestTimeoutMs and frees its slot', async () => {
+      await startReceiver({ requestTimeoutMs: 400, maxConcurrentRequests: 1 });
+      const headers = { 'Content-Type': PROTOBUF, 'Content-Length': '1000' };
+      const slow = await new Promise<Reply>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/v1/traces', method: 'POST', agent: false, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.alloc(0) }));
+        });
+        req.on('error', reject);
+        req.write(Buffer.alloc(10));
+      });
+      expect(slow.status).toBe(408);
+      while ((await counter('requests', { status: 'aborted' })) < 1) await new Promise((r) => setTimeout(r, 5));
+      const next = await send(port, { headers: { 'Content-Type': PROTOBUF }, body: protobufBody(makeSpans(['after-slow'])) });
+      expect(next.status).toBe(200);
+    });
+
     it('answers 429 with Retry-After past maxConcurrentRequests, and serves the held ones after', async () => {
       await startReceiver({ maxConcurrentRequests: 2, retryAfterSeconds: 3 });
       const hold = gate();

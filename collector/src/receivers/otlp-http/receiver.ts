@@ -32,6 +32,7 @@ export class OtlpHttpReceiver extends HttpServer {
       name: `receiver ${settings.id}`,
       host: config.host,
       port: config.port,
+      requestTimeoutMs: config.requestTimeoutMs,
       logger,
       createHandler: (server) => {
         const ingest = createOtlpIngestHandler({
