@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isInApp } from './in-app';
+import { boundedMemo } from './memo';
 import { normalizeMessage } from './normalize';
 import { normalizeFilePath } from './paths';
 import type { Frame, InAppOptions, ParsedStack, Runtime } from './types';
@@ -50,7 +51,9 @@ export interface FingerprintResult {
 }
 
 /** Removes compiler-generated parts of function/class names (lambdas, closures, state machines). */
-export function normalizeFunctionName(name: string): string {
+export const normalizeFunctionName: (name: string) => string = boundedMemo((name) => computeNormalizedFunctionName(name));
+
+function computeNormalizedFunctionName(name: string): string {
   if (name === '' || name === '?' || name === '<anonymous>' || name === 'anonymous') return '<anon>';
   return (
     name

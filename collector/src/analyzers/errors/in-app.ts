@@ -2,6 +2,7 @@
  * Decides whether a frame is the application's own code ("in-app") or a library/runtime
  * frame. Defaults cover every supported runtime; users add include/exclude patterns.
  */
+import { boundedMemo } from './memo';
 import type { FramePattern, InAppOptions, RawFrame, Runtime } from './types';
 
 /** Files of dependencies, standard libraries and runtimes, whatever the runtime. */
@@ -19,6 +20,8 @@ const LIBRARY_FILES: readonly RegExp[] = [
   /(?:^|\/)(?:usr\/lib\/go[^/]*|usr\/local\/go|usr\/share\/go[^/]*|goroot[^/]*)\/src\//i, // GOROOT
   /^(?:chrome|moz|safari(?:-web)?)-extension:/,
 ];
+
+const LIBRARY_FILE = new RegExp(LIBRARY_FILES.map((re) => `(?:${re.source})`).join('|'), 'i');
 
 /** Qualifying names (Java/.NET classes, Go packages) of runtime code. */
 const LIBRARY_MODULES: Partial<Record<Runtime, RegExp>> = {
@@ -43,12 +46,15 @@ function matchesAny(patterns: readonly FramePattern[] | undefined, frame: RawFra
   return false;
 }
 
+/** Files repeat across exceptions far more than they vary: remember the verdicts. */
+const isLibraryFile = boundedMemo((file: string): boolean => LIBRARY_FILE.test(file));
+
 /** The built-in rule alone (no user patterns). */
 export function isDefaultInApp(frame: RawFrame, runtime: Runtime): boolean {
   if (frame.file === '') {
     if (FILELESS_IS_LIBRARY.has(runtime)) return false;
-  } else {
-    for (const re of LIBRARY_FILES) if (re.test(frame.file)) return false;
+  } else if (isLibraryFile(frame.file)) {
+    return false;
   }
   const moduleRule = LIBRARY_MODULES[runtime];
   if (moduleRule !== undefined && frame.module !== undefined && frame.module !== '' && moduleRule.test(frame.module)) return false;

@@ -12,6 +12,8 @@
  *     "index.js", "chunk.js").
  */
 
+import { boundedMemo } from './memo';
+
 const LIBRARY_MARKERS: readonly RegExp[] = [
   /^.*\/node_modules\//,
   /^.*\/(?:site|dist)-packages\//,
@@ -45,8 +47,7 @@ function stripHashes(segment: string, isFileName: boolean): string {
   return ext !== undefined ? [...kept, ext].join('.') : kept.join('.');
 }
 
-export function normalizeFilePath(file: string): string {
-  if (file === '') return '';
+function computeNormalizedPath(file: string): string {
   let path = file
     .replace(/^[a-z][\w+.-]*:\/\/[^/]*/i, '')
     .replace(/[?#].*$/, '')
@@ -77,3 +78,6 @@ export function normalizeFilePath(file: string): string {
     .filter((s) => s !== '')
     .join('/');
 }
+
+/** The host- and deploy-independent form of a frame's file (see the rule above). */
+export const normalizeFilePath: (file: string) => string = boundedMemo((file) => (typeof file === 'string' && file !== '' ? computeNormalizedPath(file) : ''));

@@ -17,38 +17,64 @@ const BY_LANGUAGE: Record<string, Runtime> = {
   php: 'php',
 };
 
-const PYTHON = /^[ \t]*(?:Traceback \(most recent call last\):|File ".*", line \d+)/m;
-const GO = /^goroutine \d+ \[.*\]:[ \t]*$/m;
-const DOTNET = /^[ \t]*at [^\s(]+ ?\([^()\n]*\)(?: \[0x[0-9a-f]+\])? in .+:(?:line )?\d+[ \t]*$|^[ \t]*--- End of (?:inner exception )?stack trace/m;
-const DOTNET_NO_FILE = /^[ \t]*at [\w.`<>$|+[\],]+ ?\((?:[\w.`<>[\],&*]+ \w+(?:, )?)*\)[ \t]*$/m;
-const JAVA = /^[ \t]*at [\w$./@-]+\((?:[^()\n]*\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)[ \t]*$/m;
-const PHP = /^#\d+ (?:.+\(\d+\)|\[internal function\]): |^#\d+ \{main\}$|^[ \t]*at \S+\(.*\.php(?::\d+)?\)[ \t]*$/m;
-const RUBY = /^[ \t]*(?:from )?.+\.rb:\d+:in [`']/m;
-const V8 = /^[ \t]*at (?:.+ \()?.*:\d+(?::\d+)?\)?[ \t]*$|^[ \t]*at .+ \((?:<anonymous>|native|index \d+)\)[ \t]*$/m;
-const AT_SIGN = /^[^\s@]*@.*:\d+(?::\d+)?[ \t]*$/m;
-const SAFARI_ONLY = /^(?:global|module|eval) code@|^\[native code\]$|@\[native code\]$/m;
-const URL_FRAME = /\((?:https?|blob|chrome-extension|webpack|data):|^[ \t]*at (?:https?|blob):/m;
+// Each pattern is tested against one line (already stripped of leading blanks), so cost
+// stays linear in the text and the first decisive line settles the dialect.
+const PYTHON_LINE = /^(?:Traceback \(most recent call last\):|File ".*", line \d+)/;
+const GO_LINE = /^goroutine \d+ \[.*\]:\s*$/;
+const DOTNET_LINE = /^at [^\s(]+ ?\([^()]*\)(?: \[0x[0-9a-f]+\])? in .+:(?:line )?\d+\s*$|^--- End of (?:inner exception )?stack trace/;
+const DOTNET_NO_FILE_LINE = /^at [\w.`<>$|+[\],]+ ?\((?:[\w.`<>[\],&*]+ \w+(?:, )?)*\)\s*$/;
+const JAVA_LINE = /^at [\w$./@-]+\((?:[^()]*\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)\s*$/;
+const PHP_OTEL_LINE = /^at \S+\(.*\.php(?::\d+)?\)\s*$/;
+const PHP_LINE = /^#\d+ (?:.+\(\d+\)|\[internal function\]): |^#\d+ \{main\}$/;
+const RUBY_LINE = /^(?:from )?\S.*\.rb:\d+:in [`']/;
+const V8_LINE = /^at (?:.+ \()?.*:\d+(?::\d+)?\)?\s*$|^at .+ \((?:<anonymous>|native|index \d+)\)\s*$/;
+/** A browser URL anywhere in a V8 trace makes it Chrome rather than Node. */
+const V8_URL = /\((?:https?|blob|chrome-extension|webpack|data):|\bat (?:https?|blob):/;
+const AT_SIGN_LINE = /^[^\s@]*@.*:\d+(?::\d+)?\s*$/;
+const SAFARI_ONLY_LINE = /^(?:global|module|eval) code@|^\[native code\]$|@\[native code\]$/;
+/** Lines looked at: any real trace shows its dialect within its first frames. */
+const MAX_LINES_EXAMINED = 200;
 
-function browserFlavour(text: string): Runtime {
-  if (V8.test(text)) return 'chrome';
-  if (SAFARI_ONLY.test(text)) return 'safari';
-  if (AT_SIGN.test(text)) return 'firefox';
-  return 'chrome';
+function classifyAtLine(line: string): Runtime | undefined {
+  if (JAVA_LINE.test(line)) return 'java';
+  if (PHP_OTEL_LINE.test(line)) return 'php';
+  if (DOTNET_LINE.test(line)) return 'dotnet';
+  if (V8_LINE.test(line)) return 'node';
+  if (DOTNET_NO_FILE_LINE.test(line)) return 'dotnet';
+  return undefined;
 }
 
 /** Detects the dialect from the text alone; 'unknown' when nothing matches. */
 export function detectFromText(text: string): Runtime {
-  if (PYTHON.test(text)) return 'python';
-  if (GO.test(text)) return 'go';
-  if (JAVA.test(text)) return 'java';
-  if (PHP.test(text)) return 'php';
-  if (DOTNET.test(text)) return 'dotnet';
-  if (RUBY.test(text)) return 'ruby';
-  if (V8.test(text)) return URL_FRAME.test(text) ? 'chrome' : 'node';
-  if (DOTNET_NO_FILE.test(text)) return 'dotnet';
-  if (SAFARI_ONLY.test(text)) return 'safari';
-  if (AT_SIGN.test(text)) return 'firefox';
-  return 'unknown';
+  let weak: Runtime | undefined; // "@" frames: Firefox unless a Safari-only line follows
+  let start = 0;
+  for (let n = 0; n < MAX_LINES_EXAMINED && start <= text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trimStart();
+    start = end + 1;
+    if (line === '') continue;
+    const c = line.charCodeAt(0);
+    let found: Runtime | undefined;
+    if (c === 84 /* T */ || c === 70 /* F */) found = PYTHON_LINE.test(line) ? 'python' : undefined;
+    if (found === undefined && c === 103 /* g */ && GO_LINE.test(line)) found = 'go';
+    if (found === undefined && c === 35 /* # */ && PHP_LINE.test(line)) found = 'php';
+    if (found === undefined && line.startsWith('at ')) found = classifyAtLine(line);
+    if (found === undefined && c === 45 /* - */ && DOTNET_LINE.test(line)) found = 'dotnet';
+    if (found === undefined && line.includes('.rb:') && RUBY_LINE.test(line)) found = 'ruby';
+    if (found === undefined && line.includes('@')) {
+      if (SAFARI_ONLY_LINE.test(line)) found = 'safari';
+      else if (weak === undefined && AT_SIGN_LINE.test(line)) weak = 'firefox';
+    } else if (found === undefined && line === '[native code]') found = 'safari';
+    if (found === 'node') return V8_URL.test(text) ? 'chrome' : 'node';
+    if (found !== undefined) return found;
+  }
+  return weak ?? 'unknown';
+}
+
+function browserFlavour(text: string): Runtime {
+  const detected = detectFromText(text);
+  return detected === 'firefox' || detected === 'safari' ? detected : 'chrome';
 }
 
 /** The runtime for a text given an optional `telemetry.sdk.language`. */

@@ -2,7 +2,9 @@
 import type { RawException } from '../types';
 
 export function splitLines(text: string): string[] {
-  return text.split(/\r?\n/);
+  const lines = text.split('\n');
+  if (text.includes('\r')) for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
+  return lines;
 }
 
 /** Parses a decimal line/column number; undefined for absent or nonsense values. */

@@ -11,6 +11,15 @@ export function isV8FrameLine(line: string): boolean {
   return FRAME_LINE.test(line);
 }
 
+function isDigits(text: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function parseLocation(location: string): Pick<RawFrame, 'file' | 'line' | 'column'> {
   let loc = location;
   if (loc.startsWith('eval at ')) {
@@ -18,9 +27,14 @@ function parseLocation(location: string): Pick<RawFrame, 'file' | 'line' | 'colu
     const inner = /\(([^()]*:\d+:\d+)\)/.exec(loc);
     if (inner !== null) loc = inner[1]!;
   }
-  const m = /^(.*?):(\d+)(?::(\d+))?$/.exec(loc);
-  if (m === null) return { file: loc };
-  return { file: m[1]!, line: toPositiveInt(m[2]), column: toPositiveInt(m[3]) };
+  // "file:line:col" or "file:line"; the file itself may contain ':' (URLs, node:fs).
+  const last = loc.lastIndexOf(':');
+  if (last < 0 || !isDigits(loc, last + 1, loc.length)) return { file: loc };
+  const prev = loc.lastIndexOf(':', last - 1);
+  if (prev >= 0 && isDigits(loc, prev + 1, last)) {
+    return { file: loc.slice(0, prev), line: toPositiveInt(loc.slice(prev + 1, last)), column: toPositiveInt(loc.slice(last + 1)) };
+  }
+  return { file: loc.slice(0, last), line: toPositiveInt(loc.slice(last + 1)) };
 }
 
 export function parseV8FrameLine(line: string): RawFrame {
