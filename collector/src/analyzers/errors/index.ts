@@ -15,3 +15,5 @@ export { normalizeFilePath } from './paths';
 export { isInApp } from './in-app';
 export { detectRuntime } from './stacktrace/detect';
 export type { Frame, FramePattern, InAppOptions, ParsedException, ParsedStack, Runtime } from './types';
+export { errorGroupingConfigSchema, toInAppOptions } from './config';
+export type { ErrorGroupingConfig } from './config';
