@@ -49,9 +49,10 @@ export function parseStackTrace(text: string, hint?: { language?: string }, opti
   const input = raw.length > MAX_STACK_CHARS ? raw.slice(0, MAX_STACK_CHARS) : raw;
   let runtime = detectRuntime(input, hint?.language);
   let chain = run(runtime, input);
-  if (!hasFrames(chain) && hint?.language !== undefined) {
+  if (!hasFrames(chain) && runtime !== 'unknown') {
     const detected = detectFromText(input);
-    if (detected !== runtime && detected !== 'unknown') {
+    if (detected === 'unknown') runtime = 'unknown';
+    else if (detected !== runtime) {
       const retry = run(detected, input);
       if (hasFrames(retry)) {
         runtime = detected;
@@ -59,7 +60,6 @@ export function parseStackTrace(text: string, hint?: { language?: string }, opti
       }
     }
   }
-  if (!hasFrames(chain) && runtime !== 'unknown' && detectFromText(input) === 'unknown') runtime = 'unknown';
   return {
     runtime,
     raw,

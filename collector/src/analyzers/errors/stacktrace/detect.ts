@@ -22,25 +22,34 @@ const BY_LANGUAGE: Record<string, Runtime> = {
 const PYTHON_LINE = /^(?:Traceback \(most recent call last\):|File ".*", line \d+)/;
 const GO_LINE = /^goroutine \d+ \[.*\]:\s*$/;
 const DOTNET_LINE = /^at [^\s(]+ ?\([^()]*\)(?: \[0x[0-9a-f]+\])? in .+:(?:line )?\d+\s*$|^--- End of (?:inner exception )?stack trace/;
-const DOTNET_NO_FILE_LINE = /^at [\w.`<>$|+[\],]+ ?\((?:[\w.`<>[\],&*]+ \w+(?:, )?)*\)\s*$/;
+const DOTNET_NO_FILE_LINE = /^at [^\s()]+ ?\(([^()]*)\)\s*$/;
+const DOTNET_PARAMETER = /^[\w.`<>[\],&*]+ \w+$/;
 const JAVA_LINE = /^at [\w$./@-]+\((?:[^()]*\.(?:java|kt|scala|groovy|clj):\d+|Native Method|Unknown Source)\)\s*$/;
-const PHP_OTEL_LINE = /^at \S+\(.*\.php(?::\d+)?\)\s*$/;
+const PHP_OTEL_LINE = /^at [^\s(]+\([^()]*\.php(?::\d+)?\)\s*$/;
 const PHP_LINE = /^#\d+ (?:.+\(\d+\)|\[internal function\]): |^#\d+ \{main\}$/;
 const RUBY_LINE = /^(?:from )?\S.*\.rb:\d+:in [`']/;
-const V8_LINE = /^at (?:.+ \()?.*:\d+(?::\d+)?\)?\s*$|^at .+ \((?:<anonymous>|native|index \d+)\)\s*$/;
+const V8_LOCATION_END = /:\d+(?::\d+)?\)?\s*$|\((?:<anonymous>|native|index \d+)\)\s*$/;
 /** A browser URL anywhere in a V8 trace makes it Chrome rather than Node. */
 const V8_URL = /\((?:https?|blob|chrome-extension|webpack|data):|\bat (?:https?|blob):/;
 const AT_SIGN_LINE = /^[^\s@]*@.*:\d+(?::\d+)?\s*$/;
 const SAFARI_ONLY_LINE = /^(?:global|module|eval) code@|^\[native code\]$|@\[native code\]$/;
 /** Lines looked at: any real trace shows its dialect within its first frames. */
 const MAX_LINES_EXAMINED = 200;
+/** Longer lines are never frames; skipping them keeps every test below cheap. */
+export const MAX_FRAME_LINE_CHARS = 4096;
+
+function isDotnetWithoutFile(line: string): boolean {
+  const m = DOTNET_NO_FILE_LINE.exec(line);
+  if (m === null) return false;
+  return m[1] === '' || m[1]!.split(', ').every((p) => DOTNET_PARAMETER.test(p));
+}
 
 function classifyAtLine(line: string): Runtime | undefined {
   if (JAVA_LINE.test(line)) return 'java';
   if (PHP_OTEL_LINE.test(line)) return 'php';
   if (DOTNET_LINE.test(line)) return 'dotnet';
-  if (V8_LINE.test(line)) return 'node';
-  if (DOTNET_NO_FILE_LINE.test(line)) return 'dotnet';
+  if (V8_LOCATION_END.test(line)) return 'node';
+  if (isDotnetWithoutFile(line)) return 'dotnet';
   return undefined;
 }
 
@@ -51,7 +60,7 @@ export function detectFromText(text: string): Runtime {
   for (let n = 0; n < MAX_LINES_EXAMINED && start <= text.length; n++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end).trimStart();
+    const line = end - start > MAX_FRAME_LINE_CHARS ? '' : text.slice(start, end).trimStart();
     start = end + 1;
     if (line === '') continue;
     const c = line.charCodeAt(0);

@@ -7,7 +7,7 @@
 import type { RawException, RawFrame } from '../types';
 import { splitLines, splitTypeAndMessage, toPositiveInt, unparsed } from './util';
 
-const FRAME = /^\s*at (.+?)\s*\(([^()]*)\)(?:\s*\[0x[0-9a-f]+\])?(?: in (.+?):(?:line )?(\d+))?\s*$/;
+const FRAME = /^\s*at ([^()]+?)\s*\(([^()]*)\)(?:\s*\[0x[0-9a-f]+\])?(?: in (.+?):(?:line )?(\d+))?\s*$/;
 const END_OF_INNER = /^\s*--- End of inner exception stack trace ---\s*$/;
 
 export function parseDotnetFrameLine(line: string): RawFrame | null {

@@ -7,7 +7,7 @@
 import type { RawException, RawFrame } from '../types';
 import { splitLines, splitTypeAndMessage, toPositiveInt, unparsed } from './util';
 
-const FRAME = /^\s*at\s+(.+?)\s*\((.*)\)\s*$/;
+const FRAME = /^\s*at\s+([^\s(]+)\s*\((.*)\)\s*$/;
 const MORE = /^\s*\.\.\.\s*(\d+)\s+(?:more|common frames omitted)\s*$/;
 const NESTED = /^(\t*|\s*)(Caused by|Suppressed):\s*(.*)$/;
 /** "java.base/", "app//", "mod@1.0/" before the class name (JDK 9+ module/class-loader). */

@@ -259,6 +259,31 @@ describe('PHP parser', () => {
   });
 });
 
+describe('PHP parser, OTel PHP SDK format', () => {
+  // The OTel PHP SDK's StackTraceFormatter writes a Java-like trace: namespaces joined by
+  // '.', file base names only, "Caused by:" and "... N more".
+  it('reads it through the JVM rules', () => {
+    const text = [
+      'Shop.Orders.OrderFailed: order 7 failed',
+      '\tat Shop.Orders.Service.place(Service.php:40)',
+      '\tat {main}(index.php:12)',
+      'Caused by: Shop.Db.Timeout: db timeout',
+      '\tat Shop.Db.Client.query(Client.php:88)',
+      '\tat Shop.Orders.Service.place(Service.php:38)',
+      '\t... 1 more',
+    ].join('\n');
+    const stack = parseStackTrace(text);
+    expect(stack.runtime).toBe('php');
+    expect(stack.chain.map((e) => [e.type, e.message, e.relation])).toEqual([
+      ['Shop.Orders.OrderFailed', 'order 7 failed', undefined],
+      ['Shop.Db.Timeout', 'db timeout', 'cause'],
+    ]);
+    expect(stack.chain[1]!.frames.map((f) => `${f.module ?? ''}|${f.function}|${f.file}:${f.line}`)).toEqual([
+      'Shop.Db.Client|query|Client.php:88', 'Shop.Orders.Service|place|Service.php:38', '|{main}|index.php:12',
+    ]);
+  });
+});
+
 describe('Python parser', () => {
   it('reads exception groups and keeps the raised exception first', () => {
     const text = [

@@ -9,7 +9,17 @@ import type { RawException, RawFrame } from '../types';
 import { parseJava } from './java';
 import { splitLines, splitTypeAndMessage, toPositiveInt, unparsed } from './util';
 
-const HEADER = /^(?:PHP )?(?:(?:Fatal error|Warning):\s+)?(?:Uncaught\s+|Next\s+)?([\s\S]*?) in (\S.*?)(?::(\d+)| on line (\d+))$/;
+const HEADER_PREFIX = /^(?:PHP )?(?:(?:Fatal error|Warning):\s+)?(?:Uncaught\s+|Next\s+)?/;
+const HEADER_PLACE = /^(\S.*?)(?::(\d+)| on line (\d+))$/;
+
+/** "Type: message in /p/f.php:12": the place follows the last " in " (messages may contain one). */
+function parseHeader(line: string): { header: string; file: string; line?: number } | null {
+  const at = line.lastIndexOf(' in ');
+  if (at < 0) return null;
+  const place = HEADER_PLACE.exec(line.slice(at + 4));
+  if (place === null) return null;
+  return { header: line.slice(0, at).replace(HEADER_PREFIX, ''), file: place[1]!, line: toPositiveInt(place[2] ?? place[3]) };
+}
 const TRACE_LINE = /^#\d+\s+(?:(.+?)\((\d+)\)|\[internal function\]|\{main\})(?::\s*(.*))?$/;
 
 interface Block {
@@ -41,7 +51,7 @@ function toException(block: Block): RawException {
 }
 
 export function parsePhp(text: string): RawException[] {
-  if (/^[ \t]*at[ \t]+\S+\(.*\.php(?::\d+)?\)[ \t]*$/m.test(text)) return parseJava(text);
+  if (/^[ \t]*at[ \t]+[^\s(]+\([^()\n]*\.php(?::\d+)?\)[ \t]*$/m.test(text)) return parseJava(text);
   const blocks: Block[] = [];
   let current: Block | undefined;
   for (const line of splitLines(text)) {
@@ -51,9 +61,9 @@ export function parsePhp(text: string): RawException[] {
       current.calls.push({ file: trace[1] ?? '', line: toPositiveInt(trace[2]), callee: trace[3] ?? '' });
       continue;
     }
-    const header = HEADER.exec(line);
-    if (header !== null && !/^\s+thrown in /.test(line)) {
-      current = { header: header[1]!, throwFile: header[2]!, throwLine: toPositiveInt(header[3] ?? header[4]), calls: [] };
+    const header = /^\s+thrown in /.test(line) ? null : parseHeader(line);
+    if (header !== null) {
+      current = { header: header.header, throwFile: header.file, throwLine: header.line, calls: [] };
       blocks.push(current);
     }
   }
