@@ -2,13 +2,16 @@
 /**
  * `npm start`: shows Hermes working on this machine. Starts a local InfluxDB (data in
  * .hermes/influxdb) unless HERMES_INFLUX_URL names one, runs `hermes start`, sends sample
- * telemetry with the real OpenTelemetry SDK, shows what landed, and keeps running.
+ * telemetry with the real OpenTelemetry SDK, then runs the demo app (PostgreSQL, the shop and
+ * payments services with @hermes/sdk, traffic and one deployment: demo-app.ts), shows what
+ * landed, and keeps running.
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { InfluxDB } from 'influx';
 import { startInfluxd, freePort, type RunningInfluxd } from '@hermes/collector';
 import { sendSampleTelemetry } from './sample-telemetry';
+import { startDemoApp, type RunningDemoApp } from './demo-app';
 
 const root = resolve(__dirname, '../..');
 
@@ -55,7 +58,10 @@ async function main(): Promise<void> {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  let demoApp: RunningDemoApp | undefined = undefined;
   const stop = async (code: number) => {
+    // The instrumented services flush to the collector on SIGTERM, so they stop first.
+    await demoApp?.stop();
     collector.kill('SIGTERM');
     await new Promise((r) => collector.once('exit', r));
     await influxd?.stop();
@@ -71,19 +77,31 @@ async function main(): Promise<void> {
   await waitReady(`http://127.0.0.1:${apiPort}/readyz`, 30_000);
   const sent = await sendSampleTelemetry(`http://127.0.0.1:${otlpPort}`);
   console.log(`demo: sent ${sent.spans} spans, ${sent.logs} log records and 2 metrics from service 'checkout'`);
+  demoApp = await startDemoApp({ root, otlpEndpoint: `http://127.0.0.1:${otlpPort}`, apiUrl: `http://127.0.0.1:${apiPort}` });
 
   const influx = new InfluxDB({ host: '127.0.0.1', port: Number(new URL(env.HERMES_INFLUX_URL).port), database });
-  const count = async (q: string) => ((await influx.query(q))[0] as Record<string, number> | undefined)?.count ?? 0;
+  const count = async (q: string) => ((await influx.query(q))[0] as unknown as { count?: number } | undefined)?.count ?? 0;
   const spans = await count(`SELECT count(span_id) FROM spans WHERE service = 'checkout' AND time > now() - 1h`);
   const logs = await count(`SELECT count(body) FROM logs WHERE service = 'checkout' AND time > now() - 1h`);
   const errors = await count(`SELECT count(span_id) FROM spans WHERE status = 'error' AND time > now() - 1h`);
+  const influxCli = `influx -host 127.0.0.1 -port ${new URL(env.HERMES_INFLUX_URL).port} -database ${database}`;
+  const shopSpans = demoApp.shopUrl ? await count(`SELECT count(span_id) FROM spans WHERE service = 'shop' AND time > now() - 1h`) : 0;
+  const shopHints = demoApp.shopUrl
+    ? `
+
+The demo shop (${demoApp.shopUrl}) and payments services keep sending traces, metrics and logs
+(${shopSpans} shop spans so far). Compare the two releases, see the deployment, send more traffic:
+  ${influxCli} -execute "SELECT count(span_id), percentile(duration_ns, 99) FROM spans WHERE service = 'shop' AND kind = 'server' GROUP BY version"
+  ${influxCli} -execute "SELECT * FROM deployments"
+  node demo/dist/traffic.js ${demoApp.shopUrl} 30`
+    : '';
   console.log(`demo: InfluxDB now holds ${spans} spans (${errors} with status error) and ${logs} log records of 'checkout'.
 
 Try it:
   influx -host 127.0.0.1 -port ${new URL(env.HERMES_INFLUX_URL).port} -database ${database} \\
     -execute "SELECT name, duration_ns, trace_id FROM spans WHERE service = 'checkout' ORDER BY time DESC LIMIT 5"
   curl -s http://127.0.0.1:${apiPort}/metrics | grep hermes_
-  Point any OpenTelemetry SDK at http://127.0.0.1:${otlpPort} (OTEL_EXPORTER_OTLP_ENDPOINT).
+  Point any OpenTelemetry SDK at http://127.0.0.1:${otlpPort} (OTEL_EXPORTER_OTLP_ENDPOINT).${shopHints}
 
 Hermes keeps running; press Ctrl-C to stop it (data stays in .hermes/).`);
 }

@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { FIRST_RELEASE } from './config';
 
 export interface DemoServicesOptions {
@@ -42,8 +42,9 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-const appDir = __dirname;
-const demoDir = resolve(__dirname, '../..');
+// The built services in demo/dist, also when this module runs from another build (the benchmark's).
+const demoDir = dirname(require.resolve('@hermes/demo/package.json'));
+const appDir = resolve(demoDir, 'dist/app');
 
 export async function startDemoServices(options: DemoServicesOptions): Promise<RunningDemo> {
   const release = options.release ?? FIRST_RELEASE;
