@@ -23,7 +23,8 @@ step typecheck npm run --silent typecheck
 step lint npm run --silent lint
 
 results=$(mktemp)
-npx jest --ci --json --outputFile="$results" "$@"
+# The OpenTelemetry exporters load node:http through import(), which jest runs only with VM modules.
+NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning" npx jest --ci --json --outputFile="$results" "$@"
 jest_status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

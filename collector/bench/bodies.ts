@@ -25,7 +25,7 @@ export function makeSpanBodies(count: number, spansPerBody = 100): SpanBodies {
       'telemetry.sdk.name': 'opentelemetry',
       'telemetry.sdk.version': '3.1.1',
     }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('@opentelemetry/instrumentation-http', '0.301.0');
   const bodies: Uint8Array[] = [];

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The `hermes` command: runs the collector, prints its effective config, explains options. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, configSchema, envBindings, loadConfig } from './config';
@@ -76,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'version') {
-    process.stdout.write(`${require('../package.json').version}\n`);
+    process.stdout.write(`${(JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8')) as { version: string }).version}\n`);
     return 0;
   }
   if (command !== 'start' && command !== 'config') {

@@ -69,7 +69,7 @@ describe.each(formats)('OTLP/HTTP $name from the OpenTelemetry JS SDK', (format)
   it('stores spans with their ids, parent, duration, attributes, kind and status', async () => {
     const provider = new TracerProvider({
       resource: resourceFor(service),
-      spanProcessors: [new SimpleSpanProcessor(new format.Trace({ url: `${endpoint}/v1/traces` }))],
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new format.Trace({ url: `${endpoint}/v1/traces` }) })],
     });
     const tracer = provider.getTracer('e2e-tracer', '1.2.3');
     const start = Date.now() - 5_000;
@@ -159,7 +159,7 @@ describe.each(formats)('OTLP/HTTP $name from the OpenTelemetry JS SDK', (format)
   it('stores log records with body, severity and trace context', async () => {
     const provider = new LoggerProvider({
       resource: resourceFor(service),
-      processors: [new SimpleLogRecordProcessor(new format.Log({ url: `${endpoint}/v1/logs` }))],
+      processors: [new SimpleLogRecordProcessor({ exporter: new format.Log({ url: `${endpoint}/v1/logs` }) })],
     });
     const logger = provider.getLogger('e2e-logger');
     const traceId = '5b8aa5a2d2c872e8321cf37308d69df2';

@@ -28,7 +28,7 @@ export async function sendSampleTelemetry(endpoint: string, requests = 30): Prom
   });
   const tracerProvider = new TracerProvider({
     resource,
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }))],
+    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint}/v1/traces` }) })],
   });
   const reader = new PeriodicExportingMetricReader({
     exporter: new OTLPMetricExporter({ url: `${endpoint}/v1/metrics` }),
@@ -37,7 +37,7 @@ export async function sendSampleTelemetry(endpoint: string, requests = 30): Prom
   const meterProvider = new MeterProvider({ resource, readers: [reader] });
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [new BatchLogRecordProcessor(new OTLPLogExporter({ url: `${endpoint}/v1/logs` }))],
+    processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${endpoint}/v1/logs` }) })],
   });
 
   const tracer = tracerProvider.getTracer('hermes-demo', '0.1.0');

@@ -5,13 +5,9 @@
 import { z } from 'zod';
 import { influxdbExporterFactory } from '../exporters/influxdb';
 import { otlpHttpReceiverFactory } from '../receivers/otlp-http';
+import { apiServerConfigSchema } from '../api';
 
 const port = z.number().int().min(0).max(65535);
-
-export const apiConfigSchema = z.object({
-  host: z.string().min(1).default('127.0.0.1'),
-  port: port.default(4319),
-});
 
 /** Reserved so configs and env written today keep working when the gRPC receiver lands. */
 const otlpGrpcConfigSchema = z.object({
@@ -31,7 +27,7 @@ export const configSchema = z.object({
     })
     .strict()
     .prefault({}),
-  api: apiConfigSchema.strict().prefault({}),
+  api: apiServerConfigSchema.prefault({}),
   exporters: z
     .object({ influxdb: influxdbExporterFactory.configSchema.prefault({}) })
     .strict()
