@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   DEFAULT_SKIP_FUNCTIONS,
   FINGERPRINT_HEX_CHARS,
@@ -147,7 +148,7 @@ describe('normalizeFilePath', () => {
 describe('Faro captures (real Chromium frames, already structured by the Faro SDK)', () => {
   interface FaroFrame { filename: string; function?: string; lineno?: number; colno?: number }
   interface FaroException { type: string; value: string; stacktrace?: { frames: FaroFrame[] } }
-  const capture = JSON.parse(readFileSync('/work/shared/fixtures/faro/real-sdk-02-logs-exceptions-measurements-events.json', 'utf8')) as { exceptions: FaroException[] };
+  const capture = JSON.parse(readFileSync(join(__dirname, 'testdata', 'faro', 'real-sdk-02-logs-exceptions-measurements-events.json'), 'utf8')) as { exceptions: FaroException[] };
   const toStack = (e: FaroException, host: string): ParsedStack => ({
     runtime: 'chrome',
     raw: '',
