@@ -176,6 +176,26 @@ describe('Go parser', () => {
     expect(inApp(frames)).toEqual(['(*Service).Place', 'Handler.func1']);
   });
 
+  it('keeps the first goroutine of a dump', () => {
+    const dump = [
+      'panic: boom',
+      '',
+      'goroutine 1 [running]:',
+      'main.explode(...)',
+      '\t/build/app/main.go:9',
+      'main.main()',
+      '\t/build/app/main.go:14 +0x29',
+      '',
+      'goroutine 18 [chan receive]:',
+      'main.worker()',
+      '\t/build/app/main.go:20 +0x1f',
+      'created by main.main in goroutine 1',
+      '\t/build/app/main.go:12 +0x25',
+    ].join('\n');
+    const stack = parseStackTrace(dump);
+    expect(stack.chain[0]!.frames.map((f) => [f.function, f.line])).toEqual([['explode', 9], ['main', 14]]);
+  });
+
   it('reads panic messages', () => {
     const stack = parseStackTrace(`panic: runtime error: invalid memory address or nil pointer dereference [recovered]\n[signal SIGSEGV: segmentation violation]\n\n${text}`);
     expect(stack.runtime).toBe('go');
