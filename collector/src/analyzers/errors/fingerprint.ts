@@ -166,7 +166,8 @@ export function fingerprint(exc: FingerprintInput, options?: InAppOptions): Fing
   if ((typeof override === 'string' && override.trim() !== '') || typeof override === 'number') {
     return { fingerprint: hash([FINGERPRINT_VERSION, 'override', String(override).trim()]), version: FINGERPRINT_VERSION, culprit, title };
   }
-  const parts = [FINGERPRINT_VERSION, type, ...keys];
+  // One line per part keeps the hash input unambiguous.
+  const parts = [FINGERPRINT_VERSION, type.replace(/[\r\n]+/g, ' '), ...keys];
   if (weak) parts.push(`message:${normalizeMessage(message)}`);
   return { fingerprint: hash(parts), version: FINGERPRINT_VERSION, culprit, title };
 }

@@ -27,6 +27,7 @@ function replaceIpv6(text: string): string {
   return text.replace(IPV6_CANDIDATE, (m) => (m.includes('::') || m.split(':').length === 8 ? '<ip>' : m));
 }
 
+/** The message with variable parts as placeholders; idempotent, never throws, ≤ 512 chars. */
 export function normalizeMessage(message: string): string {
   let text = typeof message === 'string' ? message : String(message);
   if (text.length > MAX_MESSAGE_CHARS * 4) text = text.slice(0, MAX_MESSAGE_CHARS * 4);
