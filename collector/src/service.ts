@@ -4,7 +4,7 @@
  * written; shutdown runs the other way round.
  */
 import type { HermesConfig } from './config';
-import { createApiServer } from './api';
+import { createApiServer, createDeploymentsRouter } from './api';
 import { influxdbExporterFactory } from './exporters/influxdb';
 import { otlpHttpReceiverFactory } from './receivers/otlp-http';
 import { silentLogger, type Logger } from './pipeline/logger';
@@ -41,6 +41,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     metrics,
     logger: logger.child('api'),
     readiness: [() => ({ name: 'influxdb', ...exporter.health() })],
+    routes: [createDeploymentsRouter({ writer: exporter, logger: logger.child('deployments') })],
   });
 
   const started: Lifecycle[] = [];

@@ -3,7 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HermesError } from '../pipeline/errors';
 import { silentLogger } from '../pipeline/logger';
-import { createDeploymentsRouter, deploymentLine, type LineWriter } from './deployments';
+import { influxdbExporterConfigSchema, influxdbExporterFactory } from '../exporters/influxdb';
+import { SelfMetrics } from '../pipeline/self-metrics';
+import { createDeploymentsRouter, type LineWriter } from './deployments';
 
 const influxUrl = process.env.HERMES_TEST_INFLUX_URL as string;
 const database = 'hermes_api_deployments_test';
@@ -91,26 +93,33 @@ describe('deployments API', () => {
   });
 });
 
-describe('deploymentLine', () => {
-  it('is stored by the real influxd with the tags and fields docs/schema.md names', async () => {
-    const query = (q: string) => fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(q)}`, { method: 'POST' }).then((r) => r.json());
-    await query(`CREATE DATABASE ${database}`);
-    const timestampMs = 1_796_032_323_385;
-    const line = deploymentLine({
-      service: 'shop, eu',
-      environment: 'prod=1',
-      version: '1.1.0',
-      commit: 'abc',
-      description: 'line one\nback\\slash "quoted"',
-      timestampMs,
-    });
-    const write = await fetch(`${influxUrl}/write?db=${database}&precision=ns`, { method: 'POST', body: line });
-    expect(write.status).toBe(204);
-    const result = (await query(`SELECT service, environment, version, commit, description FROM deployments`)) as {
-      results: { series: { values: unknown[][] }[] }[];
-    };
-    expect(result.results[0].series[0].values).toEqual([
-      [new Date(timestampMs).toISOString(), 'shop, eu', 'prod=1', '1.1.0', 'abc', 'line one\nback\\slash "quoted"'],
-    ]);
+describe('deployments through the InfluxDB exporter', () => {
+  it('stores the point in the real influxd with the tags and fields docs/schema.md names', async () => {
+    const exporter = influxdbExporterFactory.create(
+      { id: 'influxdb', logger: silentLogger, metrics: new SelfMetrics() },
+      influxdbExporterConfigSchema.parse({ url: influxUrl, database, flushIntervalMs: 10 }),
+      undefined,
+    );
+    await exporter.start();
+    const { url, server } = await serve(exporter);
+    try {
+      const timestampMs = 1_796_032_323_385;
+      const description = 'line one\nback\\slash "quoted"';
+      const res = await post(url, { service: 'shop, eu', environment: 'prod=1', version: '1.1.0', commit: 'abc', description, timestampMs });
+      expect(res.status).toBe(201);
+      const query = `SELECT service, environment, version, commit, description FROM deployments`;
+      const body = (await (await fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(query)}`)).json()) as {
+        results: { series: { values: unknown[][] }[] }[];
+      };
+      expect(body.results[0].series[0].values).toEqual([[new Date(timestampMs).toISOString(), 'shop, eu', 'prod=1', '1.1.0', 'abc', description]]);
+      await exporter.shutdown(Date.now() + 5000);
+      const late = await post(url, { service: 'shop', version: '1.2.0' });
+      expect(late.status).toBe(503);
+      expect(((await late.json()) as { code: string }).code).toBe('HERMES_ERR_SHUTTING_DOWN');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await exporter.shutdown(Date.now() + 5000);
+      await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE ${database}`)}`, { method: 'POST' });
+    }
   });
 });
