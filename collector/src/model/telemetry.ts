@@ -241,6 +241,7 @@ export interface ResourceLogs {
 
 // ---- batches ----
 
+/** The OTLP signals a receiver decodes. */
 export type Signal = 'traces' | 'metrics' | 'logs';
 
 export interface TracesBatch {
@@ -258,5 +259,32 @@ export interface LogsBatch {
   resourceLogs: ResourceLogs[];
 }
 
-/** One request's worth of telemetry of one signal. */
-export type TelemetryBatch = TracesBatch | MetricsBatch | LogsBatch;
+/**
+ * A record Hermes derives itself (a deployment, an error issue occurrence, a RED metric),
+ * already shaped as one hermes-schema point. Analyzers and API routes emit these through
+ * the same consumer interface as decoded telemetry, so storage stays the exporter's job.
+ */
+export interface HermesRecord {
+  measurement: string;
+  /** Low-cardinality dimensions only (see docs/schema.md); empty values are left out. */
+  tags: Record<string, string>;
+  /** number is stored as a float, bigint as an integer. */
+  fields: Record<string, string | number | boolean | bigint>;
+  timeUnixNano: bigint;
+  /**
+   * What makes this record distinct from others in the same series and time (e.g. an
+   * occurrence id); writing a record with the same identity again overwrites it.
+   */
+  identity: string;
+}
+
+/** What an OTLP request decodes to. */
+export type OtlpBatch = TracesBatch | MetricsBatch | LogsBatch;
+
+export interface RecordsBatch {
+  signal: 'records';
+  records: HermesRecord[];
+}
+
+/** One request's worth of telemetry of one signal, or records Hermes derived. */
+export type TelemetryBatch = OtlpBatch | RecordsBatch;

@@ -375,4 +375,24 @@ describe('InfluxdbExporter (schema)', () => {
       expect(stored.map((r) => r.value).sort()).toEqual([1, 2]);
     });
   });
+
+  describe('.consume (derived records)', () => {
+    it('writes records Hermes derives with typed fields, and a rewrite of one identity overwrites it', async () => {
+      const svc = service();
+      const record = (identity: string, version: string) => ({
+        measurement: 'deployments',
+        tags: { service: svc, environment: '' },
+        fields: { version, commit: 'abc123', count: 3n, ratio: 0.5, rollback: false, bad: Number.NaN },
+        timeUnixNano: T0,
+        identity,
+      });
+      await exporter.consume({ signal: 'records', records: [record('a', '1.0.0'), record('b', '1.1.0')] });
+      await exporter.consume({ signal: 'records', records: [record('a', '1.0.1')] });
+      const stored = await rows(url, db, `SELECT * FROM deployments WHERE service = '${svc}' ORDER BY time`);
+      expect(stored.map((r) => r.version).sort()).toEqual(['1.0.1', '1.1.0']);
+      expect(stored[0]).toMatchObject({ commit: 'abc123', count: 3, ratio: 0.5, rollback: false });
+      expect(stored[0]).not.toHaveProperty('environment', '');
+      expect(stored[0].bad ?? null).toBeNull();
+    });
+  });
 });

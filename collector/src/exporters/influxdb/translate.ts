@@ -10,6 +10,7 @@ import type {
   InstrumentationScope,
   KeyValue,
   LogRecord,
+  HermesRecord,
   LogsBatch,
   Metric,
   MetricsBatch,
@@ -19,6 +20,7 @@ import type {
   SummaryDataPoint,
   TelemetryBatch,
   TracesBatch,
+  RecordsBatch,
 } from '../../model/telemetry';
 import { CollisionResolver, fnv1a, offsetTimeNs } from './identity';
 import { encodeFloat, encodeInt, encodeStringField, escapeKey, escapeMeasurement } from './line-protocol';
@@ -237,7 +239,8 @@ export class Translator {
     this.empty = 0;
     if (batch.signal === 'traces') this.encodeTraces(batch);
     else if (batch.signal === 'logs') this.encodeLogs(batch);
-    else this.encodeMetrics(batch);
+    else if (batch.signal === 'metrics') this.encodeMetrics(batch);
+    else this.encodeRecords(batch);
     const result: EncodedBatch = {
       lines: this.lines,
       nonFiniteFields: this.nonFinite,
@@ -513,6 +516,32 @@ export class Translator {
       fields += ',' + escapeKey('le_' + bound) + '=' + encodeInt(cumulative);
     }
     return fields;
+  }
+
+  private encodeRecords(batch: RecordsBatch): void {
+    for (const record of batch.records) this.encodeRecord(record);
+  }
+
+  /** A derived record: tags sorted so its series key is canonical, fields typed by JS type. */
+  private encodeRecord(record: HermesRecord): void {
+    let series = escapeMeasurement(record.measurement);
+    for (const key of Object.keys(record.tags).sort()) {
+      if (record.tags[key] !== '') series += tag(escapeKey(key), record.tags[key]);
+    }
+    let fields = '';
+    for (const [key, value] of Object.entries(record.fields)) {
+      let encoded: string | undefined;
+      if (typeof value === 'string') encoded = this.str(value);
+      else if (typeof value === 'bigint') encoded = encodeInt(value);
+      else if (typeof value === 'boolean') encoded = value ? 't' : 'f';
+      else if ((encoded = encodeFloat(value)) === undefined) this.nonFinite++;
+      if (encoded !== undefined) fields += (fields === '' ? '' : ',') + escapeKey(key) + '=' + encoded;
+    }
+    if (fields === '') {
+      this.empty++;
+      return;
+    }
+    this.emit(series, fields, record.timeUnixNano, fnv1a(record.measurement + '\0' + record.identity));
   }
 
   private summaryFields(point: SummaryDataPoint): string {

@@ -144,7 +144,10 @@ export class InfluxWriter {
     while (
       this.inFlight < this.options.maxConcurrentWrites &&
       this.queued > 0 &&
-      (this.queued >= this.options.batchMaxPoints || this.flushDue || this.draining)
+      // Group commit: an idle writer writes at once, so a lone request is acknowledged
+      // without waiting for the timer; while a write is in flight, arrivals gather into
+      // the next batch, which grows with load up to batchMaxPoints.
+      (this.inFlight === 0 || this.queued >= this.options.batchMaxPoints || this.flushDue || this.draining)
     ) {
       const job = this.takeJob();
       this.inFlight++;

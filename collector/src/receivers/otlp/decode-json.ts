@@ -24,7 +24,7 @@ import {
   type SpanEvent,
   type SpanLink,
   type SummaryDataPoint,
-  type TelemetryBatch,
+  type OtlpBatch,
 } from '../../model/telemetry';
 import {
   boolean,
@@ -57,7 +57,7 @@ import { type ResourceLevel, SIGNAL_KEYS, toBatch } from './signal-shape';
 
 const utf8 = new TextDecoder('utf-8');
 
-export function decodeJson(signal: Signal, body: Uint8Array): TelemetryBatch {
+export function decodeJson(signal: Signal, body: Uint8Array): OtlpBatch {
   let root: unknown;
   try {
     root = JSON.parse(utf8.decode(body));

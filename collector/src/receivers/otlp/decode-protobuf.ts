@@ -8,7 +8,7 @@
  * Message readers live in protobuf-{common,traces,metrics,logs}.ts. Validation (ids,
  * names) is not done here; see validate.ts.
  */
-import type { Signal, TelemetryBatch } from '../../model/telemetry';
+import type { Signal, OtlpBatch } from '../../model/telemetry';
 import { emptyResource, emptyScope, readResource, readScope } from './protobuf-common';
 import { readLogRecord } from './protobuf-logs';
 import { readMetric } from './protobuf-metrics';
@@ -16,7 +16,7 @@ import { ProtobufReader } from './protobuf-reader';
 import { readSpan } from './protobuf-traces';
 import { type ResourceLevel, type ScopeLevel, toBatch } from './signal-shape';
 
-export function decodeProtobuf(signal: Signal, body: Uint8Array): TelemetryBatch {
+export function decodeProtobuf(signal: Signal, body: Uint8Array): OtlpBatch {
   const r = new ProtobufReader(body);
   const readItem = ITEM_READERS[signal];
   // Export*ServiceRequest { repeated Resource* resource_* = 1; }

@@ -2,7 +2,7 @@
  * The resource → scope → items nesting that every OTLP signal shares, under per-signal key
  * names. Lets decoders and validation walk any batch with one piece of code.
  */
-import type { InstrumentationScope, Resource, Signal, TelemetryBatch } from '../../model/telemetry';
+import type { InstrumentationScope, Resource, Signal, OtlpBatch } from '../../model/telemetry';
 
 interface SignalKeys {
   /** e.g. resourceSpans */
@@ -35,7 +35,7 @@ export interface ResourceLevel<T> {
  * Builds the model's batch for `signal` from generic levels. The caller guarantees that the
  * items are of the signal's item type (spans for traces...), which is why this casts.
  */
-export function toBatch(signal: Signal, levels: ResourceLevel<unknown>[]): TelemetryBatch {
+export function toBatch(signal: Signal, levels: ResourceLevel<unknown>[]): OtlpBatch {
   const keys = SIGNAL_KEYS[signal];
   return {
     signal,
@@ -44,11 +44,11 @@ export function toBatch(signal: Signal, levels: ResourceLevel<unknown>[]): Telem
       schemaUrl: r.schemaUrl,
       [keys.scopes]: r.scopes.map((s) => ({ scope: s.scope, schemaUrl: s.schemaUrl, [keys.items]: s.items })),
     })),
-  } as unknown as TelemetryBatch;
+  } as unknown as OtlpBatch;
 }
 
 /** Calls `visit` with each scope's item list and its path; `visit` returns the items to keep. */
-export function filterItems(batch: TelemetryBatch, visit: (items: unknown[], path: string) => unknown[]): void {
+export function filterItems(batch: OtlpBatch, visit: (items: unknown[], path: string) => unknown[]): void {
   const keys = SIGNAL_KEYS[batch.signal];
   const resources = (batch as unknown as Record<string, Record<string, Record<string, unknown[]>[]>[]>)[keys.resources];
   resources.forEach((resource, i) =>

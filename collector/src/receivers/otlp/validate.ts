@@ -14,7 +14,7 @@
  *   but some bridges leave it unset, and the exporter can stamp them with the receive time
  *   instead of silently losing the values.
  */
-import type { LogRecord, Metric, Span, TelemetryBatch } from '../../model/telemetry';
+import type { LogRecord, Metric, Span, OtlpBatch } from '../../model/telemetry';
 import type { DecodeResult } from './decode';
 import { filterItems } from './signal-shape';
 import { isZeroHex } from './hex';
@@ -23,7 +23,7 @@ const TRACE_ID_HEX_CHARS = 32;
 const SPAN_ID_HEX_CHARS = 16;
 
 /** Validates `batch` in place (invalid items are removed) and returns the partial-success result. */
-export function validateBatch(batch: TelemetryBatch): DecodeResult {
+export function validateBatch(batch: OtlpBatch): DecodeResult {
   const check = CHECKS[batch.signal];
   let accepted = 0;
   let rejected = 0;
@@ -53,7 +53,7 @@ interface ItemCheck {
   count(item: unknown): number;
 }
 
-const CHECKS: Readonly<Record<TelemetryBatch['signal'], ItemCheck>> = {
+const CHECKS: Readonly<Record<OtlpBatch['signal'], ItemCheck>> = {
   traces: { noun: ['span', 'spans'], problem: (item) => spanProblem(item as Span), count: () => 1 },
   metrics: {
     noun: ['data point', 'data points'],
