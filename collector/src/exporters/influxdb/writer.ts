@@ -100,8 +100,7 @@ export class InfluxWriter {
       this.queued += lines.length;
       this.pending += lines.length;
       this.options.onPendingChange(this.pending);
-      if (this.queued >= this.options.batchMaxPoints) this.pump();
-      else this.armTimer();
+      this.pump();
     });
   }
 
