@@ -37,7 +37,14 @@ export function serve(name: string, app: Express, port: number, pool: { end(): P
     const address = server.address();
     console.log(`${name}: listening on ${typeof address === 'object' && address ? address.port : port}`);
   });
-  const stop = () => server.close(() => void pool.end());
+  // Ctrl-C in a terminal sends SIGINT to the whole process group, and then the launcher sends
+  // SIGTERM too: stop once.
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => void pool.end());
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
