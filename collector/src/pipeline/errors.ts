@@ -30,6 +30,12 @@ export const errorCatalog = {
     message: 'the request body could not be decoded',
     retryable: false,
   },
+  HERMES_ERR_INVALID_PARAMETER: {
+    httpStatus: 400,
+    grpcCode: GrpcCode.INVALID_ARGUMENT,
+    message: 'invalid request parameter',
+    retryable: false,
+  },
   HERMES_ERR_NOT_FOUND: {
     httpStatus: 404,
     grpcCode: GrpcCode.NOT_FOUND,

@@ -1,0 +1,169 @@
+/**
+ * The errors processor (type `errors`): sits between receiver and exporter, forwards every
+ * batch unchanged, and turns each reported exception into one `error_occurrences` record
+ * (docs/schema.md "Errors") that the same consumer stores. Issues are computed from those
+ * records at query time (issues.ts), so replicas need no shared state.
+ */
+import { z } from 'zod';
+import type { HermesRecord, TelemetryBatch } from '../../model/telemetry';
+import type { ComponentFactory, ComponentSettings, Consumer, Lifecycle } from '../../pipeline/component';
+import { errorGroupingConfigSchema, toInAppOptions } from './config';
+import { extractExceptions, type ExceptionReport } from './extract';
+import { FINGERPRINT_ATTRIBUTE, fingerprint } from './fingerprint';
+import { parseStackTrace } from './parse';
+import type { SourceMapStore } from './sourcemaps';
+import type { Frame, InAppOptions, ParsedException, ParsedStack } from './types';
+
+export const ERROR_OCCURRENCES_MEASUREMENT = 'error_occurrences';
+export const ERROR_RESOLUTIONS_MEASUREMENT = 'error_resolutions';
+
+const MIB = 1024 * 1024;
+
+export const errorsProcessorConfigSchema = z
+  .object({
+    /** Off: the pipeline is receiver → exporter and the /api/errors routes are not mounted. */
+    enabled: z.boolean().default(true),
+    grouping: errorGroupingConfigSchema.prefault({}),
+    /** Frames kept per exception in the stored `frames`/`chain` JSON (innermost first). */
+    maxStoredFrames: z.number().int().min(1).max(1000).default(64),
+    /** Exceptions kept in the stored `chain` (the reported one included). */
+    maxStoredChain: z.number().int().min(1).max(100).default(10),
+    sourceMaps: z
+      .object({
+        /** Resolve minified JavaScript frames through maps uploaded to POST /api/sourcemaps. Maps are never fetched from the network. */
+        enabled: z.boolean().default(true),
+        maxUploadBytes: z.number().int().min(1).max(256 * MIB).default(16 * MIB),
+        maxCachedMaps: z.number().int().min(1).max(10_000).default(64),
+        /** How long "which files have maps" is cached per app + release (uploads to this replica refresh it at once). */
+        listingTtlMs: z.number().int().min(0).default(5_000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ErrorsProcessorConfig = z.output<typeof errorsProcessorConfigSchema>;
+
+/** What the processor is built around: the next stage, and the uploaded maps when enabled. */
+export interface ErrorsProcessorNext {
+  next: Consumer;
+  sourceMaps?: SourceMapStore;
+}
+
+/** One stored frame: the parsed frame, plus what the runtime printed when a source map resolved it. */
+type StoredFrame = Frame & { minified?: unknown };
+
+const NS_PER_SECOND = 1_000_000_000n;
+
+export class ErrorsProcessor implements Consumer, Lifecycle {
+  private readonly options: InAppOptions;
+
+  constructor(
+    private readonly settings: ComponentSettings,
+    private readonly config: ErrorsProcessorConfig,
+    private readonly deps: ErrorsProcessorNext,
+  ) {
+    this.options = toInAppOptions(config.grouping);
+  }
+
+  async start(): Promise<void> {}
+
+  /** Nothing to flush: records are handed on within `consume`. */
+  async shutdown(): Promise<void> {}
+
+  /**
+   * Forwards `batch` and, when it reports exceptions, their occurrence records. Resolves
+   * once the next stage took both; batches without exceptions cost one scan.
+   */
+  consume(batch: TelemetryBatch): Promise<void> {
+    const reports = extractExceptions(batch);
+    if (reports.length === 0) return this.deps.next.consume(batch);
+    return this.consumeWithExceptions(batch, reports);
+  }
+
+  private async consumeWithExceptions(batch: TelemetryBatch, reports: readonly ExceptionReport[]): Promise<void> {
+    const forwarded = this.deps.next.consume(batch);
+    let records: HermesRecord[] = [];
+    try {
+      records = await this.toRecords(reports);
+    } catch (err) {
+      // Parsing never throws by contract; this guards the pipeline against a bug, not bad input.
+      this.settings.logger.error('errors analysis failed; batch forwarded without occurrences', { error: (err as Error).message });
+    }
+    await Promise.all([forwarded, records.length > 0 ? this.deps.next.consume({ signal: 'records', records }) : undefined]);
+  }
+
+  /** One record per report (exported for tests through the processor's public API only). */
+  async toRecords(reports: readonly ExceptionReport[]): Promise<HermesRecord[]> {
+    const ordinals = new Map<string, number>();
+    const records: HermesRecord[] = [];
+    for (const report of reports) {
+      const { resource } = report;
+      let stack = parseStackTrace(report.stacktrace, { language: resource.language }, this.options);
+      if (this.deps.sourceMaps && this.config.sourceMaps.enabled) {
+        stack = await this.deps.sourceMaps.resolveStack(resource.service, resource.version, stack, this.options);
+      }
+      const attributes = report.fingerprintOverride === undefined ? undefined : { [FINGERPRINT_ATTRIBUTE]: report.fingerprintOverride };
+      const group = fingerprint({ type: report.type, message: report.message, stack, attributes }, this.options);
+      const traced = report.traceId !== '' && report.spanId !== '';
+      // The same exception reported as span event and as log record must become the same
+      // point: same series, same time, same identity. Their timestamps differ by the time
+      // between the two SDK calls, so traced occurrences are stored at the whole second.
+      const timeUnixNano = traced ? (report.timeUnixNano / NS_PER_SECOND) * NS_PER_SECOND : report.timeUnixNano;
+      const base = traced ? `${report.traceId}:${report.spanId}:${group.fingerprint}` : `${group.fingerprint}:${report.timeUnixNano}`;
+      // Repeats of one group within one span (a retry loop) stay distinct, in report order.
+      const ordinal = ordinals.get(base) ?? 0;
+      ordinals.set(base, ordinal + 1);
+      const first = stack.chain[0];
+      const fields: HermesRecord['fields'] = {
+        type: report.type || first?.type || '',
+        title: group.title,
+        message: report.message || first?.message || '',
+        culprit: group.culprit,
+        runtime: stack.runtime,
+        frames: JSON.stringify(this.frames(framesOf(stack))),
+        chain: JSON.stringify(this.chain(stack)),
+        fingerprint_version: group.version,
+        occurred_at_unix_ms: Number(report.timeUnixNano / 1_000_000n),
+      };
+      if (traced) {
+        fields.trace_id = report.traceId;
+        fields.span_id = report.spanId;
+      }
+      if (stack.runtime === 'unknown' && stack.raw !== '') fields.stacktrace = stack.raw;
+      records.push({
+        measurement: ERROR_OCCURRENCES_MEASUREMENT,
+        tags: { service: resource.service, environment: resource.environment, version: resource.version, fingerprint: group.fingerprint },
+        fields,
+        timeUnixNano,
+        identity: `${base}:${ordinal}`,
+      });
+    }
+    return records;
+  }
+
+  private frames(frames: readonly Frame[]): StoredFrame[] {
+    return frames.slice(0, this.config.maxStoredFrames);
+  }
+
+  /** The chain as stored: every exception with its (capped) frames, the reported one first. */
+  private chain(stack: ParsedStack): { type: string; message: string; relation?: ParsedException['relation']; frames: StoredFrame[] }[] {
+    return stack.chain.slice(0, this.config.maxStoredChain).map((exc) => ({
+      type: exc.type,
+      message: exc.message.length > 2048 ? exc.message.slice(0, 2048) : exc.message,
+      ...(exc.relation === undefined ? {} : { relation: exc.relation }),
+      frames: this.frames(exc.frames),
+    }));
+  }
+}
+
+/** The frames an issue is shown with: those of the first exception in the chain that has any (as grouping uses). */
+function framesOf(stack: ParsedStack): readonly Frame[] {
+  return stack.chain.find((exc) => exc.frames.length > 0)?.frames ?? [];
+}
+
+export const errorsProcessorFactory: ComponentFactory<ErrorsProcessorConfig, ErrorsProcessor, ErrorsProcessorNext> = {
+  type: 'errors',
+  configSchema: errorsProcessorConfigSchema,
+  create: (settings, config, next) => new ErrorsProcessor(settings, config, next),
+};
