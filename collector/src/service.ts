@@ -1,10 +1,12 @@
 /**
- * Builds the pipeline from a validated config and runs it: receivers → exporter, plus the
+ * Builds the pipeline from a validated config and runs it: receivers → errors analyzer → exporter, plus the
  * API server. Start order is storage first, so nothing is accepted before it can be
  * written; shutdown runs the other way round.
  */
+import { join } from 'node:path';
 import type { HermesConfig } from './config';
 import { createApiServer, createDeploymentsRouter } from './api';
+import { createErrorsRouter, errorsProcessorFactory, InfluxQueryClient, IssueService, SourceMapStore } from './analyzers/errors';
 import { influxdbExporterFactory } from './exporters/influxdb';
 import { otlpHttpReceiverFactory } from './receivers/otlp-http';
 import { silentLogger, type Logger } from './pipeline/logger';
@@ -35,13 +37,32 @@ export async function startCollector(config: HermesConfig, options: StartOptions
   const settings = (id: string) => ({ id, logger: logger.child(id), metrics });
 
   const exporter = influxdbExporterFactory.create(settings('influxdb'), config.exporters.influxdb, undefined);
-  const receiver = otlpHttpReceiverFactory.create(settings('otlp_http'), config.receivers.otlp_http, exporter);
+  // receiver → errors → exporter; the errors analyzer also feeds its derived records to the exporter.
+  const errors = config.processors.errors;
+  const sourceMaps = errors.enabled && errors.sourceMaps.enabled
+    ? new SourceMapStore({
+        dir: join(config.dataDir, 'sourcemaps'),
+        maxMapBytes: errors.sourceMaps.maxUploadBytes,
+        maxCachedMaps: errors.sourceMaps.maxCachedMaps,
+        listingTtlMs: errors.sourceMaps.listingTtlMs,
+      })
+    : undefined;
+  const errorsProcessor = errors.enabled ? errorsProcessorFactory.create(settings('errors'), errors, { next: exporter, sourceMaps }) : undefined;
+  const receiver = otlpHttpReceiverFactory.create(settings('otlp_http'), config.receivers.otlp_http, errorsProcessor ?? exporter);
+  const errorsRoutes = errors.enabled
+    ? [createErrorsRouter({
+        issues: new IssueService({ client: new InfluxQueryClient(config.exporters.influxdb), writer: exporter }),
+        sourceMaps,
+        maxSourceMapBytes: errors.sourceMaps.maxUploadBytes,
+        logger: logger.child('errors-api'),
+      })]
+    : [];
   const api = createApiServer({
     ...config.api,
     metrics,
     logger: logger.child('api'),
     readiness: [() => ({ name: 'influxdb', ...exporter.health() })],
-    routes: [createDeploymentsRouter({ writer: exporter, logger: logger.child('deployments') })],
+    routes: [createDeploymentsRouter({ writer: exporter, logger: logger.child('deployments') }), ...errorsRoutes],
   });
 
   const started: Lifecycle[] = [];
@@ -55,7 +76,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     }
   };
   try {
-    for (const component of [exporter, receiver, api]) {
+    for (const component of [exporter, ...(errorsProcessor ? [errorsProcessor] : []), receiver, api]) {
       await component.start();
       started.push(component);
     }

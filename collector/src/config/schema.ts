@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { influxdbExporterFactory } from '../exporters/influxdb';
 import { otlpHttpReceiverFactory } from '../receivers/otlp-http';
 import { apiServerConfigSchema } from '../api';
+import { errorsProcessorFactory } from '../analyzers/errors';
 
 const port = z.number().int().min(0).max(65535);
 
@@ -28,6 +29,10 @@ export const configSchema = z.object({
     .strict()
     .prefault({}),
   api: apiServerConfigSchema.prefault({}),
+  processors: z
+    .object({ errors: errorsProcessorFactory.configSchema.prefault({}) })
+    .strict()
+    .prefault({}),
   exporters: z
     .object({ influxdb: influxdbExporterFactory.configSchema.prefault({}) })
     .strict()

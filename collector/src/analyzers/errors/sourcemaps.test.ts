@@ -1,25 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseStackTrace } from './parse';
+import { FARO_MINIFIED_STACK as MINIFIED_STACK, THROWER_SOURCE_MAP as MAP } from './testdata/faro-stack';
 import { SourceMapStore, candidateKeys, sourceFileKey, type ResolvedFrame } from './sourcemaps';
-
-const MAP = readFileSync('/work/shared/fixtures/faro/real-sdk-thrower.min.js.map', 'utf8');
-interface FaroFrame {
-  filename: string;
-  function: string;
-  lineno: number;
-  colno: number;
-}
-const capture = JSON.parse(readFileSync(join(__dirname, 'testdata', 'faro', 'real-sdk-02-logs-exceptions-measurements-events.json'), 'utf8')) as {
-  exceptions: { type: string; value: string; stacktrace: { frames: FaroFrame[] } }[];
-};
-const pushed = capture.exceptions[0]!;
-/** The captured frames printed the way Chrome prints `error.stack` (what OTel browser SDKs record). */
-export const MINIFIED_STACK = [
-  `${pushed.type}: ${pushed.value}`,
-  ...pushed.stacktrace.frames.map((f) => `    at ${f.function === '?' ? '' : f.function + ' '}(${f.filename}:${f.lineno}:${f.colno})`.replace('at (', 'at ')),
-].join('\n');
 
 let dir: string;
 let store: SourceMapStore;
