@@ -3,6 +3,7 @@ import type { Consumer } from '../../pipeline/component';
 import { silentLogger } from '../../pipeline/logger';
 import { SelfMetrics } from '../../pipeline/self-metrics';
 import { errorsProcessorConfigSchema, errorsProcessorFactory, type ErrorsProcessor } from './processor';
+import type { SourceMapStore } from './sourcemaps';
 
 /** An in-memory next stage that records what it got. */
 class RecordingConsumer implements Consumer {
@@ -126,6 +127,17 @@ describe('ErrorsProcessor', () => {
       const settings = { id: 'errors', logger: silentLogger, metrics: new SelfMetrics() };
       const processor = errorsProcessorFactory.create(settings, errorsProcessorConfigSchema.parse({}), { next: failing });
       await expect(processor.consume(traces([{ timeUnixNano: T, message: 'x' }]))).rejects.toThrow('queue full');
+    });
+
+    it('rejects with the forwarding error when the next stage refuses the batch during a slow analysis', async () => {
+      const refusing: Consumer = { consume: (b) => (b.signal === 'traces' ? Promise.reject(new Error('overloaded')) : Promise.resolve()) };
+      // A store double that answers late, so the refusal arrives while the analysis still runs.
+      const slowMaps = {
+        resolveStack: (_app: string, _release: string, stack: unknown) => new Promise((resolve) => setTimeout(() => resolve(stack), 20)),
+      } as unknown as SourceMapStore;
+      const settings = { id: 'errors', logger: silentLogger, metrics: new SelfMetrics() };
+      const processor = errorsProcessorFactory.create(settings, errorsProcessorConfigSchema.parse({}), { next: refusing, sourceMaps: slowMaps });
+      await expect(processor.consume(traces([{ timeUnixNano: T, message: 'x' }]))).rejects.toThrow('overloaded');
     });
   });
 });

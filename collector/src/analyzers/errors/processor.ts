@@ -83,6 +83,8 @@ export class ErrorsProcessor implements Consumer, Lifecycle {
 
   private async consumeWithExceptions(batch: TelemetryBatch, reports: readonly ExceptionReport[]): Promise<void> {
     const forwarded = this.deps.next.consume(batch);
+    // Handled now, awaited below: a rejection during the analysis must not count as unhandled (which ends the process).
+    forwarded.catch(() => {});
     let records: HermesRecord[] = [];
     try {
       records = await this.toRecords(reports);
