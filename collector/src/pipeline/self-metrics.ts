@@ -59,6 +59,22 @@ export class SelfMetrics {
     registers: [this.registry],
   });
 
+  /** Exceptions the errors analyzer turned into occurrence records, by stack-trace dialect (a bounded set). */
+  readonly errorOccurrences = new Counter({
+    name: 'hermes_errors_occurrences_total',
+    help: 'Exceptions (span events and log records) recorded as error occurrences, by runtime',
+    labelNames: ['processor', 'runtime'] as const,
+    registers: [this.registry],
+  });
+
+  /** Stack frames resolved through an uploaded source map. */
+  readonly sourceMapFramesResolved = new Counter({
+    name: 'hermes_errors_sourcemap_frames_resolved_total',
+    help: 'Minified JavaScript frames resolved through an uploaded source map',
+    labelNames: ['processor'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'hermes_' });
   }

@@ -176,6 +176,10 @@ describe('errors analyzer end to end', () => {
     expect(body.issues[0]!.culprit).toBe('thrower.js in throwDeeper');
     const detail = (await getJson<IssueDetail>(`/api/errors/${body.issues[0]!.fingerprint}`)).body;
     expect(detail.frames[0]).toMatchObject({ function: 'throwDeeper', file: '../src/thrower.js', line: 10, column: 9, minified: { function: 'T', line: 1, column: 541 } });
+    expect((await collector.metrics.sourceMapFramesResolved.get()).values.map((v) => v.value)).toEqual([2]);
+    const occurrences = (await collector.metrics.errorOccurrences.get()).values;
+    // Reports, not distinct occurrences: the duplicated log records count here (4 span events + 2 logs).
+    expect(Object.fromEntries(occurrences.map((v) => [v.labels.runtime, v.value]))).toEqual({ node: 6, chrome: 1 });
   });
 
   it('answers 400 for bad query parameters and 404 for an unknown issue, and never lets input into InfluxQL', async () => {

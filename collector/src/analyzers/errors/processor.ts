@@ -103,7 +103,12 @@ export class ErrorsProcessor implements Consumer, Lifecycle {
       const { resource } = report;
       let stack = parseStackTrace(report.stacktrace, { language: resource.language }, this.options);
       if (this.deps.sourceMaps && this.config.sourceMaps.enabled) {
-        stack = await this.deps.sourceMaps.resolveStack(resource.service, resource.version, stack, this.options);
+        const resolved = await this.deps.sourceMaps.resolveStack(resource.service, resource.version, stack, this.options);
+        if (resolved !== stack) {
+          const count = resolved.chain.reduce((n, exc) => n + exc.frames.filter((f) => (f as StoredFrame).minified !== undefined).length, 0);
+          this.settings.metrics.sourceMapFramesResolved.inc({ processor: this.settings.id }, count);
+          stack = resolved;
+        }
       }
       const attributes = report.fingerprintOverride === undefined ? undefined : { [FINGERPRINT_ATTRIBUTE]: report.fingerprintOverride };
       const group = fingerprint({ type: report.type, message: report.message, stack, attributes }, this.options);
@@ -141,6 +146,7 @@ export class ErrorsProcessor implements Consumer, Lifecycle {
         identity: `${base}:${ordinal}`,
       });
     }
+    for (const record of records) this.settings.metrics.errorOccurrences.inc({ processor: this.settings.id, runtime: String(record.fields.runtime) });
     return records;
   }
 
