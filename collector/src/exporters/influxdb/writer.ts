@@ -144,9 +144,13 @@ export class InfluxWriter {
       this.inFlight < this.options.maxConcurrentWrites &&
       this.queued > 0 &&
       // Group commit: an idle writer writes at once, so a lone request is acknowledged
-      // without waiting for the timer; while a write is in flight, arrivals gather into
-      // the next batch, which grows with load up to batchMaxPoints.
-      (this.inFlight === 0 || this.queued >= this.options.batchMaxPoints || this.flushDue || this.draining)
+      // without waiting for the timer; while writes are in flight, arrivals gather until
+      // a share of a full batch is ready, so batches grow with load and the concurrent
+      // writes keep InfluxDB busy.
+      (this.inFlight === 0 ||
+        this.queued >= this.options.batchMaxPoints / this.options.maxConcurrentWrites ||
+        this.flushDue ||
+        this.draining)
     ) {
       const job = this.takeJob();
       this.inFlight++;
