@@ -66,7 +66,9 @@ async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], span
   const otlpPort = await freePort();
   const apiPort = await freePort();
   const cli = resolve(__dirname, '../../dist/cli.js');
-  const child = spawn(process.execPath, [cli, 'start'], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each collector run there.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, cli, 'start'], {
     env: {
       ...process.env,
       HERMES_OTLP_HTTP_PORT: String(otlpPort),

@@ -5,6 +5,8 @@
  *
  * Not a translator: lines arrive already encoded, each ending in '\n'.
  */
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { HermesError } from '../../pipeline/errors';
 import type { Logger } from '../../pipeline/logger';
 
@@ -75,7 +77,14 @@ export class InfluxWriter {
   /** Text of the latest failed write, for the readiness reason. */
   lastError = '';
 
-  constructor(private readonly options: WriterOptions) {}
+  private readonly url: URL;
+  private readonly agent: HttpAgent | HttpsAgent;
+
+  constructor(private readonly options: WriterOptions) {
+    this.url = new URL(options.writeUrl);
+    const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrentWrites };
+    this.agent = this.url.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
+  }
 
   /** Points accepted and not yet settled (queued plus in flight). */
   get pendingPoints(): number {
@@ -113,7 +122,11 @@ export class InfluxWriter {
     this.deadline = deadline;
     if (this.timer) clearTimeout(this.timer);
     this.pump();
-    if (this.pending === 0) return;
+    if (this.pending > 0) await this.settleBy(deadline);
+    this.agent.destroy();
+  }
+
+  private async settleBy(deadline: number): Promise<void> {
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     let giveUp: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
@@ -312,22 +325,38 @@ export class InfluxWriter {
     });
   }
 
-  /** One POST; status 0 means no HTTP answer (connection error, timeout, aborted). */
-  private async post(body: string): Promise<{ status: number; text: string }> {
-    try {
+  /**
+   * One POST; status 0 means no HTTP answer (connection error, timeout, aborted). Uses
+   * node:http with a keep-alive agent: fetch's web-stream plumbing cost about a tenth of
+   * the collector's CPU under load in the benchmark.
+   */
+  private post(body: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve) => {
+      const url = this.url;
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
       const signal = AbortSignal.any([AbortSignal.timeout(this.options.requestTimeoutMs), this.abort.signal]);
-      const res = await fetch(this.options.writeUrl, {
-        method: 'POST',
-        headers: { 'Content-Type': 'text/plain; charset=utf-8', ...this.options.headers },
-        body,
-        signal,
-      });
-      const text = await res.text();
-      return { status: res.status, text: extractError(text) };
-    } catch (err) {
-      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      return { status: 0, text: `${err instanceof Error ? err.message : String(err)}${cause}` };
-    }
+      const req = send(
+        url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          signal,
+          headers: {
+            'Content-Type': 'text/plain; charset=utf-8',
+            'Content-Length': Buffer.byteLength(body),
+            ...this.options.headers,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: extractError(Buffer.concat(chunks).toString()) }));
+          res.on('error', (err) => resolve({ status: 0, text: err.message }));
+        },
+      );
+      req.on('error', (err) => resolve({ status: 0, text: signal.aborted && signal.reason instanceof Error ? `${err.message}: ${signal.reason.message}` : err.message }));
+      req.end(body);
+    });
   }
 }
 
