@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 
 ensure_system_packages
+ensure_test_packages
 ensure_npm_packages
 
 failed_steps=0

@@ -21,3 +21,13 @@ ensure_npm_packages() {
   echo "== installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 }
+
+# Debian packages only the test suite needs: a real Prometheus scrapes /metrics in a test.
+ensure_test_packages() {
+  command -v prometheus >/dev/null 2>&1 && return 0
+  echo "== installing Debian packages (prometheus)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq prometheus >/dev/null
+}

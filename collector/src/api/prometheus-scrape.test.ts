@@ -1,0 +1,87 @@
+/**
+ * A real Prometheus (Debian's `prometheus`) scrapes the collector's /metrics: the
+ * exposition must parse, and the ingest counters must read what was sent.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { loadConfig } from '../config';
+import { freePort } from '../dev/influxd';
+import { startCollector, type RunningCollector } from '../service';
+
+const influxUrl = process.env.HERMES_TEST_INFLUX_URL as string;
+const database = `prom_${process.pid}`;
+let collector: RunningCollector;
+let prometheus: ChildProcess | undefined;
+let promUrl: string;
+const dir = mkdtempSync(join(tmpdir(), 'hermes-prometheus-'));
+
+function apiPort(): string {
+  const api = collector.endpoints.find((e) => e.name === 'API');
+  return /:(\d+)/.exec(api?.url ?? '')?.[1] ?? '';
+}
+
+beforeAll(async () => {
+  collector = await startCollector(
+    loadConfig({ env: { HERMES_OTLP_HTTP_PORT: '0', HERMES_API_PORT: '0', HERMES_INFLUX_URL: influxUrl, HERMES_INFLUX_DATABASE: database } }),
+  );
+  const port = await freePort();
+  promUrl = `http://127.0.0.1:${port}`;
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: hermes\n    static_configs:\n      - targets: ['127.0.0.1:${apiPort()}']\n`,
+  );
+  prometheus = spawn(
+    'prometheus',
+    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    { stdio: 'ignore' },
+  );
+});
+
+afterAll(async () => {
+  prometheus?.kill('SIGTERM');
+  await collector?.shutdown();
+  await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${database}"`)}`, { method: 'POST' });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function promQuery(expr: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
+    const body = (await res.json()) as { data?: { result: { value: [number, string] }[] } };
+    const first = body.data?.result[0];
+    return first ? Number(first.value[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function eventually(expr: string, expected: number, timeoutMs = 30_000): Promise<number | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let last: number | undefined;
+  while (Date.now() < deadline) {
+    last = await promQuery(expr);
+    if (last === expected) return last;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return last;
+}
+
+describe('GET /metrics scraped by Prometheus', () => {
+  it('is up and reports the spans received and the points written', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    for (let i = 0; i < 7; i++) provider.getTracer('prom-test').startSpan(`op-${i}`).end();
+    const body = ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans()) as Uint8Array;
+    const otlp = collector.endpoints[0].url.replace(/\/v1\/.*$/, '');
+    const res = await fetch(`${otlp}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+    expect(res.status).toBe(200);
+
+    expect(await eventually('up{job="hermes"}', 1)).toBe(1);
+    expect(await eventually('sum(hermes_receiver_items_received_total{signal="traces"})', 7)).toBe(7);
+    expect(await eventually('sum(hermes_exporter_points_written_total)', 7)).toBe(7);
+  });
+});
