@@ -62,7 +62,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     metrics,
     logger: logger.child('api'),
     readiness: [() => ({ name: 'influxdb', ...exporter.health() })],
-    routes: [createDeploymentsRouter({ writer: exporter, logger: logger.child('deployments') }), ...errorsRoutes],
+    routes: [createDeploymentsRouter({ consumer: exporter, logger: logger.child('deployments') }), ...errorsRoutes],
   });
 
   const started: Lifecycle[] = [];

@@ -5,24 +5,29 @@ import { HermesError } from '../pipeline/errors';
 import { silentLogger } from '../pipeline/logger';
 import { influxdbExporterConfigSchema, influxdbExporterFactory } from '../exporters/influxdb';
 import { SelfMetrics } from '../pipeline/self-metrics';
-import { createDeploymentsRouter, type LineWriter } from './deployments';
+import type { TelemetryBatch } from '../model/telemetry';
+import type { Consumer } from '../pipeline/component';
+import { createDeploymentsRouter } from './deployments';
 
 const influxUrl = process.env.HERMES_TEST_INFLUX_URL as string;
 const database = 'hermes_api_deployments_test';
 
-/** A real double: records what it was asked to write, or fails the way the exporter would. */
-class RecordingWriter implements LineWriter {
-  lines: string[] = [];
+/** A real double: records what it was asked to take, or fails the way the exporter would. */
+class RecordingConsumer implements Consumer {
+  batches: TelemetryBatch[] = [];
   failWith: Error | undefined;
-  async writeLines(lines: string[]): Promise<void> {
+  async consume(batch: TelemetryBatch): Promise<void> {
     if (this.failWith) throw this.failWith;
-    this.lines.push(...lines);
+    this.batches.push(batch);
+  }
+  get records() {
+    return this.batches.flatMap((b) => (b.signal === 'records' ? b.records : []));
   }
 }
 
-async function serve(writer: LineWriter): Promise<{ url: string; server: Server }> {
+async function serve(consumer: Consumer): Promise<{ url: string; server: Server }> {
   const app = express();
-  app.use(createDeploymentsRouter({ writer, logger: silentLogger, nowMs: () => 1_700_000_000_123 }));
+  app.use(createDeploymentsRouter({ consumer, logger: silentLogger, nowMs: () => 1_700_000_000_123 }));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -33,12 +38,12 @@ const post = (url: string, body: unknown, contentType = 'application/json') =>
   fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 
 describe('deployments API', () => {
-  let writer: RecordingWriter;
+  let writer: RecordingConsumer;
   let url: string;
   let server: Server;
 
   beforeEach(async () => {
-    writer = new RecordingWriter();
+    writer = new RecordingConsumer();
     ({ url, server } = await serve(writer));
   });
   afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -49,15 +54,23 @@ describe('deployments API', () => {
       const res = await post(url, payload);
       expect(res.status).toBe(201);
       expect(await res.json()).toEqual(payload);
-      expect(writer.lines).toEqual([
-        'deployments,service=checkout,environment=production version="2.4.0",commit="9f1c2ab",description="faster \\"cart\\" totals" 1796032323385000000\n',
+      expect(writer.records).toEqual([
+        {
+          measurement: 'deployments',
+          tags: { service: 'checkout', environment: 'production' },
+          fields: { version: '2.4.0', commit: '9f1c2ab', description: 'faster "cart" totals' },
+          timeUnixNano: 1796032323385000000n,
+          identity: '2.4.0',
+        },
       ]);
     });
 
     it('stamps a payload without timestampMs with the time of receipt and leaves out absent tags and fields', async () => {
       const res = await post(url, { service: 'shop', version: '1.1.0' });
       expect(res.status).toBe(201);
-      expect(writer.lines).toEqual(['deployments,service=shop version="1.1.0" 1700000000123000000\n']);
+      expect(writer.records).toEqual([
+        { measurement: 'deployments', tags: { service: 'shop', environment: '' }, fields: { version: '1.1.0' }, timeUnixNano: 1700000000123000000n, identity: '1.1.0' },
+      ]);
     });
 
     it.each([
@@ -73,14 +86,14 @@ describe('deployments API', () => {
       const body = (await res.json()) as { code: string; message: string };
       expect(body.code).toBe('HERMES_ERR_BAD_REQUEST');
       expect(body.message).toContain(key);
-      expect(writer.lines).toEqual([]);
+      expect(writer.records).toEqual([]);
     });
 
     it('answers 400 to malformed JSON, 415 to another content type and 413 to an oversized body', async () => {
       expect((await post(url, '{"service":')).status).toBe(400);
       expect((await post(url, 'service=shop', 'application/x-www-form-urlencoded')).status).toBe(415);
       expect((await post(url, { service: 'shop', version: '1', description: 'x'.repeat(20_000) })).status).toBe(413);
-      expect(writer.lines).toEqual([]);
+      expect(writer.records).toEqual([]);
     });
 
     it('answers the writer refusal with its status and Retry-After', async () => {
@@ -108,10 +121,10 @@ describe('deployments through the InfluxDB exporter', () => {
       const res = await post(url, { service: 'shop, eu', environment: 'prod=1', version: '1.1.0', commit: 'abc', description, timestampMs });
       expect(res.status).toBe(201);
       const query = `SELECT service, environment, version, commit, description FROM deployments`;
-      const body = (await (await fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(query)}`)).json()) as {
+      const body = (await (await fetch(`${influxUrl}/query?db=${database}&epoch=ms&q=${encodeURIComponent(query)}`)).json()) as {
         results: { series: { values: unknown[][] }[] }[];
       };
-      expect(body.results[0].series[0].values).toEqual([[new Date(timestampMs).toISOString(), 'shop, eu', 'prod=1', '1.1.0', 'abc', description]]);
+      expect(body.results[0].series[0].values).toEqual([[timestampMs, 'shop, eu', 'prod=1', '1.1.0', 'abc', description]]);
       await exporter.shutdown(Date.now() + 5000);
       const late = await post(url, { service: 'shop', version: '1.2.0' });
       expect(late.status).toBe(503);

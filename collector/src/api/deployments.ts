@@ -1,26 +1,19 @@
 /**
  * POST /api/deployments: the collector side of the SDK's `recordDeployment` (payload contract in
- * sdk/README.md). Validates the payload and writes one point to the `deployments` measurement
- * (docs/schema.md) through the exporter's write queue, so a release marker obeys the same
- * limits, retries and shutdown as telemetry. Not a deployment registry: nothing is read back here.
+ * sdk/README.md). Validates the payload and hands one `deployments` record (docs/schema.md) to
+ * the pipeline's consumer, so a release marker obeys the same limits, retries and shutdown as
+ * telemetry. Not a deployment registry: nothing is read back here.
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { encodeStringField, escapeKey } from '../exporters/influxdb/line-protocol';
+import type { HermesRecord } from '../model/telemetry';
+import type { Consumer } from '../pipeline/component';
 import { HermesError, isHermesError, type ErrorCode } from '../pipeline/errors';
 import type { Logger } from '../pipeline/logger';
 
-/**
- * Where encoded points go: the InfluxDB exporter's queue. Like `Consumer.consume`, the promise
- * resolves once InfluxDB acknowledged the lines and rejects with a HermesError (overloaded,
- * unavailable, shutting down) the route maps to its HTTP status.
- */
-export interface LineWriter {
-  writeLines(lines: string[]): Promise<void>;
-}
-
 export interface DeploymentsRouterOptions {
-  writer: LineWriter;
+  /** Takes the record onward (the InfluxDB exporter); its refusals become the HTTP status. */
+  consumer: Consumer;
   logger: Logger;
   /** Clock for payloads without `timestampMs` (tests). */
   nowMs?: () => number;
@@ -43,15 +36,19 @@ export const deploymentSchema = z.object({
 
 export type Deployment = z.infer<typeof deploymentSchema> & { timestampMs: number };
 
-/** One line of protocol for a deployment: tags service and environment, fields version, commit, description. */
-export function deploymentLine(deployment: Deployment): string {
-  let line = `${DEPLOYMENTS_MEASUREMENT},service=${escapeKey(deployment.service)}`;
-  const environment = deployment.environment === undefined ? '' : escapeKey(deployment.environment);
-  if (environment !== '') line += `,environment=${environment}`;
-  line += ` version=${encodeStringField(deployment.version)}`;
-  if (deployment.commit !== undefined) line += `,commit=${encodeStringField(deployment.commit)}`;
-  if (deployment.description !== undefined) line += `,description=${encodeStringField(deployment.description)}`;
-  return `${line} ${BigInt(deployment.timestampMs) * 1_000_000n}\n`;
+/** The record of a deployment: tags service and environment, fields version, commit, description. */
+export function deploymentRecord(deployment: Deployment): HermesRecord {
+  const fields: HermesRecord['fields'] = { version: deployment.version };
+  if (deployment.commit !== undefined) fields.commit = deployment.commit;
+  if (deployment.description !== undefined) fields.description = deployment.description;
+  return {
+    measurement: DEPLOYMENTS_MEASUREMENT,
+    tags: { service: deployment.service, environment: deployment.environment ?? '' },
+    fields,
+    timeUnixNano: BigInt(deployment.timestampMs) * 1_000_000n,
+    // Recording the same release twice at the same time is one deployment.
+    identity: deployment.version,
+  };
 }
 
 /** The router to mount on the API server (it carries its own full path). */
@@ -73,7 +70,7 @@ export function createDeploymentsRouter(options: DeploymentsRouterOptions): Rout
       }
       const deployment: Deployment = { ...parsed.data, timestampMs: parsed.data.timestampMs ?? nowMs() };
       try {
-        await options.writer.writeLines([deploymentLine(deployment)]);
+        await options.consumer.consume({ signal: 'records', records: [deploymentRecord(deployment)] });
       } catch (err) {
         return sendError(res, isHermesError(err) ? err : new HermesError('HERMES_ERR_INTERNAL', (err as Error).message));
       }

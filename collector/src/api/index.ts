@@ -13,4 +13,4 @@ export {
   type ReadinessCheck,
 } from './server';
 export { HttpServer, type HttpServerOptions, type RequestHandler } from './http-server';
-export { createDeploymentsRouter, type DeploymentsRouterOptions, type LineWriter } from './deployments';
+export { createDeploymentsRouter, type DeploymentsRouterOptions } from './deployments';

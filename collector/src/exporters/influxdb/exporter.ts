@@ -140,17 +140,6 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
     return this.writer.enqueue(lines);
   }
 
-  /**
-   * Queues lines encoded elsewhere (the API's deployment markers) under the same limits,
-   * retries and shutdown as `consume`; resolves once InfluxDB acknowledged them.
-   */
-  writeLines(lines: string[]): Promise<void> {
-    if (this.stopping) return Promise.reject(new HermesError('HERMES_ERR_SHUTTING_DOWN'));
-    const pending = this.writer.pendingPoints;
-    if (pending > 0 && pending + lines.length > this.config.maxQueuePoints) return Promise.reject(this.overloaded(pending));
-    return this.writer.enqueue(lines);
-  }
-
   private overloaded(pending: number): HermesError {
     if (this.writer.failing || !this.databaseReady) {
       const retryAfterSeconds = Math.max(1, Math.ceil(this.config.retry.maxBackoffMs / 1000));
