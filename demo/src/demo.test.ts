@@ -83,10 +83,11 @@ describeWithPostgres('demo app with @hermes/sdk', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.HERMES_DEMO_TEST_KEEP_DB) return;
     await demo?.stop();
     await collector?.shutdown();
     await postgres?.stop();
+    // HERMES_DEMO_TEST_KEEP_DB=1 keeps the data to look at after a failure.
+    if (process.env.HERMES_DEMO_TEST_KEEP_DB) return;
     await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE ${database}`)}`, { method: 'POST' });
   }, 60_000);
 

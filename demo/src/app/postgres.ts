@@ -79,8 +79,16 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     // mkdtemp's folder is private to us; the postgres user must be able to enter it.
     if (!keepData) chownSync(join(dataDir, '..'), user.uid, user.gid ?? user.uid);
   }
+  const removeTemp = () => {
+    if (!keepData) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+  };
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    run([join(bin, 'initdb'), '-D', dataDir, '-U', USER, '--auth=trust', '-E', 'UTF8', '--no-sync'], user, 'initdb');
+    try {
+      run([join(bin, 'initdb'), '-D', dataDir, '-U', USER, '--auth=trust', '-E', 'UTF8', '--no-sync'], user, 'initdb');
+    } catch (err) {
+      removeTemp();
+      throw err;
+    }
   }
   const port = options.port ?? (await freePort());
   const child = spawn(
@@ -107,6 +115,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     await createDatabase(port, database);
   } catch (err) {
     await stopChild(child);
+    removeTemp();
     throw err;
   }
   return {
@@ -116,7 +125,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     pid: child.pid ?? -1,
     stop: async () => {
       await stopChild(child);
-      if (!keepData) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+      removeTemp();
     },
   };
 }
