@@ -8,4 +8,7 @@ ensure_system_packages
 ensure_npm_packages
 npm run --silent build
 npx tsc -p collector/tsconfig.bench.json
-exec node collector/.bench-build/bench/run.js "$@"
+node collector/.bench-build/bench/run.js "$@"
+# The SDK's overhead on the demo app, with and without @hermes/sdk (about 3 minutes).
+npx tsc -p demo/tsconfig.bench.json
+node demo/.bench-build/bench/overhead.js
