@@ -19,7 +19,9 @@ import { benchEncodeCpu, encodeBodiesToLines } from './encode';
 import { benchExceptions } from './exceptions';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 1500);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+// 64 senders × 100 spans keep 6,400 spans outstanding: enough to keep InfluxDB's writes batched,
+// since Hermes acknowledges a request only after InfluxDB has acknowledged its spans.
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const batchMaxPoints = 5000;
 const maxConcurrentWrites = 4;
 
