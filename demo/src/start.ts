@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const count = async (q: string) => ((await influx.query(q))[0] as unknown as { count?: number } | undefined)?.count ?? 0;
   const spans = await count(`SELECT count(span_id) FROM spans WHERE service = 'checkout' AND time > now() - 1h`);
   const logs = await count(`SELECT count(body) FROM logs WHERE service = 'checkout' AND time > now() - 1h`);
-  const errors = await count(`SELECT count(span_id) FROM spans WHERE status = 'error' AND time > now() - 1h`);
+  const errors = await count(`SELECT count(span_id) FROM spans WHERE service = 'checkout' AND status = 'error' AND time > now() - 1h`);
   const influxCli = `influx -host 127.0.0.1 -port ${new URL(env.HERMES_INFLUX_URL).port} -database ${database}`;
   const shopSpans = demoApp.shopUrl ? await count(`SELECT count(span_id) FROM spans WHERE service = 'shop' AND time > now() - 1h`) : 0;
   const shopHints = demoApp.shopUrl
@@ -95,15 +95,33 @@ The demo shop (${demoApp.shopUrl}) and payments services keep sending traces, me
   ${influxCli} -execute "SELECT * FROM deployments"
   node demo/dist/traffic.js ${demoApp.shopUrl} 30`
     : '';
+  const issues = await topIssues(`http://127.0.0.1:${apiPort}/api/errors`);
   console.log(`demo: InfluxDB now holds ${spans} spans (${errors} with status error) and ${logs} log records of 'checkout'.
+${issues}
 
 Try it:
   influx -host 127.0.0.1 -port ${new URL(env.HERMES_INFLUX_URL).port} -database ${database} \\
     -execute "SELECT name, duration_ns, trace_id FROM spans WHERE service = 'checkout' ORDER BY time DESC LIMIT 5"
+  curl -s http://127.0.0.1:${apiPort}/api/errors
   curl -s http://127.0.0.1:${apiPort}/metrics | grep hermes_
   Point any OpenTelemetry SDK at http://127.0.0.1:${otlpPort} (OTEL_EXPORTER_OTLP_ENDPOINT).${shopHints}
 
 Hermes keeps running; press Ctrl-C to stop it (data stays in .hermes/).`);
+}
+
+/** The errors Hermes grouped into issues so far, most frequent first, as text. */
+async function topIssues(url: string): Promise<string> {
+  try {
+    const body = (await (await fetch(url)).json()) as {
+      issues?: { count: number; title: string; culprit: string; releases: string[]; status: string }[];
+    };
+    const issues = [...(body.issues ?? [])].sort((a, b) => b.count - a.count).slice(0, 6);
+    if (issues.length === 0) return 'demo: no error issues yet.';
+    const lines = issues.map((i) => `    ${String(i.count).padStart(4)}× ${i.title}  at ${i.culprit || '?'}  (${i.releases.join(', ')}; ${i.status})`);
+    return `demo: errors grouped into issues (GET /api/errors):\n${lines.join('\n')}`;
+  } catch (err) {
+    return `demo: the errors API did not answer: ${(err as Error).message}`;
+  }
 }
 
 main().catch((err: unknown) => {
