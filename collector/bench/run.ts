@@ -67,12 +67,13 @@ async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], span
   const database = `bench_hermes_${server}`;
   const otlpPort = await freePort();
   const apiPort = await freePort();
-  const cli = resolve(__dirname, '../../dist/cli.js');
+  const cli = resolve(__dirname, '../../bin/hermes.js');
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each collector run there.
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, cli, 'start'], {
+  const profile = process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` : '';
+  const child = spawn(cli, ['start'], {
     env: {
       ...process.env,
+      NODE_OPTIONS: profile,
       HERMES_OTLP_HTTP_PORT: String(otlpPort),
       HERMES_API_PORT: String(apiPort),
       HERMES_INFLUX_URL: influxd.url,

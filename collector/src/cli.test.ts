@@ -1,5 +1,5 @@
 /**
- * The `hermes` command as users run it: a real process (the built collector/dist/cli.js),
+ * The `hermes` command as users run it: a real process (collector/bin/hermes.js over the build),
  * real signals, the real influxd of jest's global setup.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -10,12 +10,13 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { envBindings } from './config';
 import { freePort } from './dev/influxd';
 
-const cli = join(__dirname, '../dist/cli.js');
+const cli = join(__dirname, '../bin/hermes.js');
+const built = join(__dirname, '../dist/cli.js');
 const influxUrl = process.env.HERMES_TEST_INFLUX_URL as string;
 const database = `cli_${process.pid}`;
 
 beforeAll(() => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+  if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first`);
 });
 
 afterAll(async () => {
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  return spawnSync(cli, args, { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
 }
 
 function spansBody(count: number): { body: Uint8Array; traceId: string } {
@@ -78,7 +79,7 @@ describe('hermes (CLI)', () => {
   it('prints its endpoints, stores what it acknowledged, and on SIGTERM flushes and exits 0', async () => {
     const otlpPort = await freePort();
     const apiPort = await freePort();
-    const child = spawn(process.execPath, [cli, 'start'], {
+    const child = spawn(cli, ['start'], {
       env: {
         PATH: process.env.PATH,
         HERMES_OTLP_HTTP_PORT: String(otlpPort),

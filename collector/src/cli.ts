@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** The `hermes` command: runs the collector, prints its effective config, explains options. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

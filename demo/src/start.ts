@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const apiPort = Number(env.HERMES_API_PORT || 4319);
   const database = env.HERMES_INFLUX_DATABASE || 'hermes';
 
-  const collector = spawn(process.execPath, [resolve(root, 'collector/dist/cli.js'), 'start'], {
+  const collector = spawn(resolve(root, 'collector/bin/hermes.js'), ['start'], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
