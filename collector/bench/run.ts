@@ -68,12 +68,15 @@ async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], span
   const otlpPort = await freePort();
   const apiPort = await freePort();
   const cli = resolve(__dirname, '../../bin/hermes.js');
-  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each collector run there.
-  const profile = process.env.BENCH_CPU_PROF ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` : '';
-  const child = spawn(cli, ['start'], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each collector run there. --cpu-prof is
+  // refused in NODE_OPTIONS, so then node is started directly with the wrapper's own flag.
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const [command, args] = profileDir
+    ? [process.execPath, ['--max-semi-space-size=64', '--cpu-prof', `--cpu-prof-dir=${profileDir}`, cli, 'start']]
+    : [cli, ['start']];
+  const child = spawn(command, args, {
     env: {
       ...process.env,
-      NODE_OPTIONS: profile,
       HERMES_OTLP_HTTP_PORT: String(otlpPort),
       HERMES_API_PORT: String(apiPort),
       HERMES_INFLUX_URL: influxd.url,
