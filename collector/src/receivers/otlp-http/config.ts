@@ -35,8 +35,12 @@ export const otlpHttpReceiverConfigSchema = z.strictObject({
   requestTimeoutMs: z.number().int().positive().default(30_000),
   /** Retry-After sent with the receiver's own 429 and 503 answers. */
   retryAfterSeconds: z.number().int().positive().default(5),
-  /** HTTP stack: express (the design's framework) or a bare node:http server. */
-  server: z.enum(['express', 'node']).default('express'),
+  /**
+   * HTTP stack for ingest: bare node:http, or express (the design's framework, still used by
+   * the API port). node:http by default since express cost more than 10% of ingest
+   * throughput in most benchmark runs (docs/BENCHMARKS.md).
+   */
+  server: z.enum(['express', 'node']).default('node'),
 });
 
 export type OtlpHttpReceiverConfig = z.infer<typeof otlpHttpReceiverConfigSchema>;
