@@ -1,13 +1,14 @@
 /**
  * Benchmark: stack-trace parsing + fingerprinting throughput on one core, 30-frame traces.
- * Run: bash collector/src/analyzers/errors/bench/run.sh (compiles with tsc, runs on Node 22).
+ * Run: npm run bench (after the ingest benchmarks), or alone after
+ * `npx tsc -p collector/tsconfig.bench.json`: node collector/.bench-build/bench/errors.bench.js
  * Node traces are real (thrown here, 30 distinct functions deep); the other dialects are
  * 30-frame texts built from the line shapes of the real-runtime corpus, half library frames.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fingerprint, parseStackTrace } from '../index';
+import { fingerprint, parseStackTrace } from '../src/analyzers/errors';
 
 const FRAMES = 30;
 const POOL = 1000;
