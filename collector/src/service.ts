@@ -89,7 +89,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
   const apiAddress = api.address();
   const endpoints: Endpoint[] = [
     { name: 'OTLP/HTTP', url: `http://${otlp.host}:${otlp.port}/v1/{traces,metrics,logs}` },
-    { name: 'API', url: `http://${apiAddress.host}:${apiAddress.port} (/healthz /readyz /metrics)` },
+    { name: 'API', url: `http://${apiAddress.host}:${apiAddress.port} (/healthz /readyz /metrics /api/errors /api/deployments)` },
     { name: 'InfluxDB', url: `${config.exporters.influxdb.url} database ${config.exporters.influxdb.database}` },
   ];
   logger.info('collector started', { endpoints });
