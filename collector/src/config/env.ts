@@ -26,6 +26,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HERMES_INFLUX_RETENTION', path: ['exporters', 'influxdb', 'retentionDuration'], kind: 'string', description: 'retention of the hermes retention policy, e.g. 7d' },
   { name: 'HERMES_INFLUX_CREATE_DATABASE', path: ['exporters', 'influxdb', 'createDatabase'], kind: 'boolean', description: 'create database and retention policy when missing' },
   { name: 'HERMES_TAG_ATTRIBUTES', path: ['exporters', 'influxdb', 'tagAttributes'], kind: 'list', description: 'comma-separated span/log attribute keys stored as tags' },
+  { name: 'HERMES_ERRORS_ENABLED', path: ['processors', 'errors', 'enabled'], kind: 'boolean', description: 'group exceptions into issues (the errors analyzer)' },
   { name: 'HERMES_DATA_DIR', path: ['dataDir'], kind: 'string', description: 'folder for Hermes state' },
   { name: 'HERMES_LOG_LEVEL', path: ['logLevel'], kind: 'string', description: 'debug, info, warn or error' },
 ];

@@ -24,13 +24,14 @@ describe('loadConfig', () => {
     const path = yamlFile('exporters:\n  influxdb:\n    database: from_file\n    batchMaxPoints: 100\nreceivers:\n  otlp_http:\n    port: 5000\n');
     const config = loadConfig({
       configPath: path,
-      env: { HERMES_INFLUX_DATABASE: 'from_env', HERMES_HOST: '0.0.0.0', HERMES_TAG_ATTRIBUTES: 'a, b,', HERMES_API_PORT: ' ' },
+      env: { HERMES_INFLUX_DATABASE: 'from_env', HERMES_HOST: '0.0.0.0', HERMES_TAG_ATTRIBUTES: 'a, b,', HERMES_API_PORT: ' ', HERMES_ERRORS_ENABLED: 'false' },
     });
     expect(config.exporters.influxdb.database).toBe('from_env');
     expect(config.exporters.influxdb.batchMaxPoints).toBe(100);
     expect(config.exporters.influxdb.tagAttributes).toEqual(['a', 'b']);
     expect(config.receivers.otlp_http).toMatchObject({ host: '0.0.0.0', port: 5000 });
     expect(config.api).toEqual({ host: '0.0.0.0', port: 4319 });
+    expect(config.processors.errors.enabled).toBe(false);
   });
 
   it.each([
