@@ -11,9 +11,9 @@ import type { SelfMetrics } from '../pipeline/self-metrics';
 import { HttpServer } from './http-server';
 
 export const apiServerConfigSchema = z.strictObject({
-  host: z.string().min(1).default('127.0.0.1'),
+  host: z.string().min(1).default('127.0.0.1').describe('Interface the API listens on (HERMES_HOST by default).'),
   /** Next to OTLP/HTTP's 4318, so the collector's ports sit together. */
-  port: z.number().int().min(0).max(65535).default(4319),
+  port: z.number().int().min(0).max(65535).default(4319).describe('Next to OTLP/HTTP\'s 4318, so the collector\'s ports sit together.'),
 });
 
 export type ApiServerConfig = z.infer<typeof apiServerConfigSchema>;

@@ -29,13 +29,13 @@ const pattern = z
 export const errorGroupingConfigSchema = z
   .object({
     /** Files/modules that are the app's own code although a default rule says library. */
-    inAppInclude: z.array(pattern).default([]),
+    inAppInclude: z.array(pattern).default([]).describe('Files/modules that are the app\'s own code although a default rule says library.'),
     /** Files/modules that are not the app's own code. Wins over inAppInclude. */
-    inAppExclude: z.array(pattern).default([]),
+    inAppExclude: z.array(pattern).default([]).describe('Files/modules that are not the app\'s own code. Wins over inAppInclude.'),
     /** Extra error-constructor / reporting-helper function names to skip (added to the defaults). */
-    skipFunctions: z.array(pattern).default([]),
+    skipFunctions: z.array(pattern).default([]).describe('Extra error-constructor / reporting-helper function names to skip (added to the defaults).'),
     /** Innermost in-app frames that form the fingerprint. */
-    frameCount: z.number().int().min(1).max(50).default(DEFAULT_FRAME_COUNT),
+    frameCount: z.number().int().min(1).max(50).default(DEFAULT_FRAME_COUNT).describe('Innermost in-app frames that form the fingerprint.'),
   })
   .strict();
 

@@ -22,20 +22,20 @@ const MIB = 1024 * 1024;
 export const errorsProcessorConfigSchema = z
   .object({
     /** Off: the pipeline is receiver → exporter and the /api/errors routes are not mounted. */
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe('Off: the pipeline is receiver → exporter and the /api/errors routes are not mounted.'),
     grouping: errorGroupingConfigSchema.prefault({}),
     /** Frames kept per exception in the stored `frames`/`chain` JSON (innermost first). */
-    maxStoredFrames: z.number().int().min(1).max(1000).default(64),
+    maxStoredFrames: z.number().int().min(1).max(1000).default(64).describe('Frames kept per exception in the stored `frames`/`chain` JSON (innermost first).'),
     /** Exceptions kept in the stored `chain` (the reported one included). */
-    maxStoredChain: z.number().int().min(1).max(100).default(10),
+    maxStoredChain: z.number().int().min(1).max(100).default(10).describe('Exceptions kept in the stored `chain` (the reported one included).'),
     sourceMaps: z
       .object({
         /** Resolve minified JavaScript frames through maps uploaded to POST /api/sourcemaps. Maps are never fetched from the network. */
-        enabled: z.boolean().default(true),
-        maxUploadBytes: z.number().int().min(1).max(256 * MIB).default(16 * MIB),
-        maxCachedMaps: z.number().int().min(1).max(10_000).default(64),
+        enabled: z.boolean().default(true).describe('Resolve minified JavaScript frames through maps uploaded to POST /api/sourcemaps. Maps are never fetched from the network.'),
+        maxUploadBytes: z.number().int().min(1).max(256 * MIB).default(16 * MIB).describe('Largest source map accepted by POST /api/sourcemaps.'),
+        maxCachedMaps: z.number().int().min(1).max(10_000).default(64).describe('Parsed source maps kept in memory.'),
         /** How long "which files have maps" is cached per app + release (uploads to this replica refresh it at once). */
-        listingTtlMs: z.number().int().min(0).default(5_000),
+        listingTtlMs: z.number().int().min(0).default(5_000).describe('How long "which files have maps" is cached per app + release (uploads to this replica refresh it at once).'),
       })
       .strict()
       .prefault({}),
