@@ -9,8 +9,6 @@ ensure_npm_packages
 npm run --silent build
 npx tsc -p collector/tsconfig.bench.json
 node collector/.bench-build/bench/run.js "$@"
-# Stack-trace parsing + fingerprinting per runtime, one core.
-node collector/.bench-build/bench/errors.bench.js
 # The SDK's overhead on the demo app, with and without @hermes/sdk (about 3 minutes).
 npx tsc -p demo/tsconfig.bench.json
 node demo/.bench-build/bench/overhead.js
