@@ -16,8 +16,8 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { InfluxDB } from 'influx';
-import { loadConfig } from './config';
-import { startCollector, type RunningCollector } from './service';
+import type { RunningCollector } from './service';
+import { dropTestDatabase, startTestCollector } from '../test/support/collector';
 
 const influxUrl = new URL(process.env.HERMES_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086');
 const database = `e2e_${process.pid}`;
@@ -27,21 +27,13 @@ let collector: RunningCollector;
 let endpoint: string;
 
 beforeAll(async () => {
-  const config = loadConfig({
-    env: {
-      HERMES_OTLP_HTTP_PORT: '0',
-      HERMES_API_PORT: '0',
-      HERMES_INFLUX_URL: influxUrl.origin,
-      HERMES_INFLUX_DATABASE: database,
-    },
-  });
-  collector = await startCollector(config);
-  endpoint = collector.endpoints[0].url.replace(/\/v1\/.*$/, '');
+  collector = await startTestCollector(database);
+  endpoint = collector.urls.otlpHttp;
 });
 
 afterAll(async () => {
   await collector?.shutdown();
-  await influx.dropDatabase(database);
+  await dropTestDatabase(database);
 });
 
 const formats = [

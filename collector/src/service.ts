@@ -19,8 +19,10 @@ export interface Endpoint {
 }
 
 export interface RunningCollector {
-  /** Where each listener ended up (real ports, also when configured as 0). */
+  /** Where each listener ended up (real ports, also when configured as 0), for people. */
   readonly endpoints: Endpoint[];
+  /** The same as base URLs, for programs: OTLP/HTTP (append /v1/traces...) and the API port. */
+  readonly urls: { otlpHttp: string; api: string };
   readonly metrics: SelfMetrics;
   /** Stops intake, flushes, and returns within config.shutdownTimeoutMs. Idempotent. */
   shutdown(): Promise<void>;
@@ -87,9 +89,10 @@ export async function startCollector(config: HermesConfig, options: StartOptions
 
   const otlp = receiver.address();
   const apiAddress = api.address();
+  const urls = { otlpHttp: `http://${otlp.host}:${otlp.port}`, api: `http://${apiAddress.host}:${apiAddress.port}` };
   const endpoints: Endpoint[] = [
-    { name: 'OTLP/HTTP', url: `http://${otlp.host}:${otlp.port}/v1/{traces,metrics,logs}` },
-    { name: 'API', url: `http://${apiAddress.host}:${apiAddress.port} (/healthz /readyz /metrics /api/errors /api/deployments)` },
+    { name: 'OTLP/HTTP', url: `${urls.otlpHttp}/v1/{traces,metrics,logs}` },
+    { name: 'API', url: `${urls.api} (/healthz /readyz /metrics /api/errors /api/deployments)` },
     { name: 'InfluxDB', url: `${config.exporters.influxdb.url} database ${config.exporters.influxdb.database}` },
   ];
   logger.info('collector started', { endpoints });
@@ -97,6 +100,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
   let stopping: Promise<void> | undefined;
   return {
     endpoints,
+    urls,
     metrics,
     shutdown: () => (stopping ??= stopAll(Date.now() + config.shutdownTimeoutMs)),
   };

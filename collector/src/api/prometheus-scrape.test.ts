@@ -8,31 +8,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { loadConfig } from '../config';
 import { freePort } from '../dev/influxd';
-import { startCollector, type RunningCollector } from '../service';
+import type { RunningCollector } from '../service';
+import { dropTestDatabase, startTestCollector } from '../../test/support/collector';
 
-const influxUrl = process.env.HERMES_TEST_INFLUX_URL as string;
 const database = `prom_${process.pid}`;
 let collector: RunningCollector;
 let prometheus: ChildProcess | undefined;
 let promUrl: string;
 const dir = mkdtempSync(join(tmpdir(), 'hermes-prometheus-'));
 
-function apiPort(): string {
-  const api = collector.endpoints.find((e) => e.name === 'API');
-  return /:(\d+)/.exec(api?.url ?? '')?.[1] ?? '';
-}
-
 beforeAll(async () => {
-  collector = await startCollector(
-    loadConfig({ env: { HERMES_OTLP_HTTP_PORT: '0', HERMES_API_PORT: '0', HERMES_INFLUX_URL: influxUrl, HERMES_INFLUX_DATABASE: database } }),
-  );
+  collector = await startTestCollector(database);
   const port = await freePort();
   promUrl = `http://127.0.0.1:${port}`;
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: hermes\n    static_configs:\n      - targets: ['127.0.0.1:${apiPort()}']\n`,
+    `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: hermes\n    static_configs:\n      - targets: ['${new URL(collector.urls.api).host}']\n`,
   );
   prometheus = spawn(
     'prometheus',
@@ -44,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   prometheus?.kill('SIGTERM');
   await collector?.shutdown();
-  await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${database}"`)}`, { method: 'POST' });
+  await dropTestDatabase(database);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -76,8 +68,7 @@ describe('GET /metrics scraped by Prometheus', () => {
     const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     for (let i = 0; i < 7; i++) provider.getTracer('prom-test').startSpan(`op-${i}`).end();
     const body = ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans()) as Uint8Array;
-    const otlp = collector.endpoints[0].url.replace(/\/v1\/.*$/, '');
-    const res = await fetch(`${otlp}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
+    const res = await fetch(`${collector.urls.otlpHttp}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } });
     expect(res.status).toBe(200);
 
     expect(await eventually('up{job="hermes"}', 1)).toBe(1);

@@ -12,13 +12,11 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { InfluxDB } from 'influx';
-import { loadConfig } from '../../config';
-import { startCollector, type RunningCollector } from '../../service';
+import type { RunningCollector } from '../../service';
+import { dropTestDatabase, startTestCollector } from '../../../test/support/collector';
 import type { IssueDetail, IssueSummary } from './issues';
 import { FARO_MINIFIED_STACK as MINIFIED_STACK, THROWER_SOURCE_MAP as MAP } from './testdata/faro-stack';
 
-const influxUrl = new URL(process.env.HERMES_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086');
 const database = `errors_e2e_${process.pid}`;
 const SERVICE = 'e2e-errors';
 
@@ -29,23 +27,13 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'hermes-errors-e2e-'));
-  const config = loadConfig({
-    env: {
-      HERMES_OTLP_HTTP_PORT: '0',
-      HERMES_API_PORT: '0',
-      HERMES_INFLUX_URL: influxUrl.origin,
-      HERMES_INFLUX_DATABASE: database,
-      HERMES_DATA_DIR: dataDir,
-    },
-  });
-  collector = await startCollector(config);
-  otlp = collector.endpoints[0]!.url.replace(/\/v1\/.*$/, '');
-  api = collector.endpoints.find((e) => e.name === 'API')!.url.split(' ')[0]!;
+  collector = await startTestCollector(database, { HERMES_DATA_DIR: dataDir });
+  ({ otlpHttp: otlp, api } = collector.urls);
 });
 
 afterAll(async () => {
   await collector?.shutdown();
-  await new InfluxDB({ host: influxUrl.hostname, port: Number(influxUrl.port) }).dropDatabase(database);
+  await dropTestDatabase(database);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
