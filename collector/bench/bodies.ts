@@ -1,18 +1,19 @@
 /**
- * Request bodies for the benchmarks, made by the real OpenTelemetry JS SDK and its
- * protobuf serializer: every span distinct (own ids), realistic attributes.
+ * Spans and request bodies for the benchmarks, made by the real OpenTelemetry JS SDK and
+ * its protobuf serializer: every span distinct (own ids), realistic attributes.
  */
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 
 export interface SpanBodies {
   bodies: Uint8Array[];
   spansPerBody: number;
 }
 
-export function makeSpanBodies(count: number, spansPerBody = 100): SpanBodies {
+/** `count` batches of `spansPerBody` finished spans, as one request each would carry them. */
+export function makeSpanBatches(count: number, spansPerBody = 100): ReadableSpan[][] {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
@@ -28,7 +29,7 @@ export function makeSpanBodies(count: number, spansPerBody = 100): SpanBodies {
     spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   const tracer = provider.getTracer('@opentelemetry/instrumentation-http', '0.301.0');
-  const bodies: Uint8Array[] = [];
+  const batches: ReadableSpan[][] = [];
   const base = Date.now() - 60_000;
   for (let b = 0; b < count; b++) {
     exporter.reset();
@@ -64,7 +65,13 @@ export function makeSpanBodies(count: number, spansPerBody = 100): SpanBodies {
       }
       root.end(start + 9);
     }
-    bodies.push(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans()) as Uint8Array);
+    batches.push([...exporter.getFinishedSpans()]);
   }
+  return batches;
+}
+
+/** Protobuf Export requests of {@link makeSpanBatches}. */
+export function makeSpanBodies(count: number, spansPerBody = 100): SpanBodies {
+  const bodies = makeSpanBatches(count, spansPerBody).map((spans) => ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array);
   return { bodies, spansPerBody };
 }
