@@ -4,9 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
-ensure_system_packages
-ensure_npm_packages
-npm run --silent build
+install_and_build
 npx tsc -p collector/tsconfig.bench.json
 node collector/.bench-build/bench/run.js "$@"
 # The SDK's overhead on the demo app, with and without @hermes/sdk (about 3 minutes).

@@ -4,7 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
-ensure_system_packages
-ensure_npm_packages
-npm run --silent build
+install_and_build
 exec node demo/dist/start.js "$@"

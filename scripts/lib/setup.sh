@@ -1,5 +1,14 @@
 # Shared set-up for the README's commands: installs what Hermes needs on a fresh Debian.
 
+# apt-get install the named Debian packages (once per call: update, then install).
+apt_install() {
+  echo "== installing Debian packages ($*)"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 # Debian packages: influxd for storage; PostgreSQL for the demo app (its test, `npm start`
 # and the SDK overhead benchmark run their own throw-away cluster: demo/src/app/postgres.ts).
 ensure_system_packages() {
@@ -7,12 +16,12 @@ ensure_system_packages() {
   command -v influxd >/dev/null 2>&1 || missing+=(influxdb)
   # Debian keeps initdb/postgres off PATH, under /usr/lib/postgresql/<version>/bin.
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "== installing Debian packages (${missing[*]})"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
+# Debian packages only the test suite needs: a real Prometheus scrapes /metrics in a test.
+ensure_test_packages() {
+  command -v prometheus >/dev/null 2>&1 || apt_install prometheus
 }
 
 # npm packages, including the Node 22 binary npm scripts run on.
@@ -22,12 +31,9 @@ ensure_npm_packages() {
   npm ci --no-audit --no-fund --loglevel=error
 }
 
-# Debian packages only the test suite needs: a real Prometheus scrapes /metrics in a test.
-ensure_test_packages() {
-  command -v prometheus >/dev/null 2>&1 && return 0
-  echo "== installing Debian packages (prometheus)"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq prometheus >/dev/null
+# Everything `npm start` and `npm run bench` need before they run: packages and a build.
+install_and_build() {
+  ensure_system_packages
+  ensure_npm_packages
+  npm run --silent build
 }
