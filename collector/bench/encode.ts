@@ -1,9 +1,9 @@
 /** Benchmark (c): the collector's CPU time per span from protobuf bytes to line protocol. */
 import { decodeOtlp } from '../src/receivers/otlp';
-import { Translator } from '../src/exporters/influxdb';
+import { BatchEncoder } from '../src/storage/influxdb';
 import type { TelemetryBatch } from '../src/model/telemetry';
 
-const translator = () => new Translator({ tagAttributes: ['http.request.method', 'http.route'] });
+const translator = () => new BatchEncoder({ tagAttributes: ['http.request.method', 'http.route'] });
 
 /** Line protocol for every span of every body, as the exporter would write it. */
 export function encodeBodiesToLines(bodies: Uint8Array[]): string[] {

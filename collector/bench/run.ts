@@ -3,7 +3,7 @@
  * fresh influxd so their ratios compare:
  *  (a) raw ceiling: pre-encoded line protocol written straight to InfluxDB;
  *  (b) OTLP/HTTP protobuf spans (100 per request) through a real `hermes start` process
- *      into the same InfluxDB, once on express and once on bare node:http;
+ *      into the same InfluxDB;
  *  (c) collector CPU time per span from decode to encoded line protocol, in-process;
  *  (d) exceptions parsed and fingerprinted per second per core (30-frame traces, per runtime).
  */
@@ -63,8 +63,8 @@ async function rawCeiling(influxd: RunningInfluxd, lines: string[]): Promise<num
   return rate;
 }
 
-async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], spansPerBody: number, server: 'express' | 'node'): Promise<number> {
-  const database = `bench_hermes_${server}`;
+async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], spansPerBody: number): Promise<number> {
+  const database = 'bench_hermes';
   const otlpPort = await freePort();
   const apiPort = await freePort();
   const cli = resolve(__dirname, '../../bin/hermes.js');
@@ -81,7 +81,6 @@ async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], span
       HERMES_API_PORT: String(apiPort),
       HERMES_INFLUX_URL: influxd.url,
       HERMES_INFLUX_DATABASE: database,
-      HERMES_OTLP_HTTP_SERVER: server,
       HERMES_LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -119,7 +118,7 @@ async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], span
     const rate = spans / seconds;
     const retried = Object.entries(refused).map(([s, n]) => `${n}×${s}`).join(' ') || 'none';
     report(
-      `(b) OTLP/HTTP protobuf → Hermes (${server}) → InfluxDB`,
+      '(b) OTLP/HTTP protobuf → Hermes → InfluxDB',
       `${Math.round(rate)} spans/s`,
       `(${stored}/${bodies.length * spansPerBody} stored, hermes ${hermesCores.toFixed(2)} cores, influxd ${influxCores.toFixed(2)} cores, retried: ${retried})`,
     );
@@ -138,11 +137,8 @@ async function main(): Promise<void> {
     const cpu = benchEncodeCpu(bodies.slice(0, 300));
     report('(c) collector CPU per span, decode → line protocol', `${cpu.totalMicros.toFixed(2)} µs`, `(decode ${cpu.decodeMicros.toFixed(2)} µs + translate/encode ${cpu.encodeMicros.toFixed(2)} µs)`);
     const raw = await rawCeiling(influxd, encodeBodiesToLines(bodies));
-    const viaExpress = await throughHermes(influxd, bodies, spansPerBody, 'express');
-    const viaNode = await throughHermes(influxd, bodies, spansPerBody, 'node');
-    report('(b)/(a) node:http (the default)', (viaNode / raw).toFixed(3), '(goal ≥ 0.85)');
-    report('(b)/(a) express', (viaExpress / raw).toFixed(3), '');
-    report('express cost vs node:http', `${(((viaNode - viaExpress) / viaNode) * 100).toFixed(1)} %`, '(mount on node:http if > 10 %)');
+    const viaHermes = await throughHermes(influxd, bodies, spansPerBody);
+    report('(b)/(a)', (viaHermes / raw).toFixed(3), '(goal ≥ 0.85)');
     const exceptions = benchErrors();
     report('(d) exceptions parsed + fingerprinted, slowest runtime', `${Math.round(exceptions)} /s per core`, '(30-frame traces; goal ≥ 20000)');
   } finally {

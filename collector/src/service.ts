@@ -1,17 +1,20 @@
 /**
- * Builds the pipeline from a validated config and runs it: receivers → errors analyzer → exporter, plus the
- * API server. Start order is storage first, so nothing is accepted before it can be
- * written; shutdown runs the other way round.
+ * Builds the pipelines of the config and runs them (docs/architecture.md): receivers →
+ * processors, in order → exporters, each component made by its registered factory from its
+ * own config section, plus the API server. Start order is exporters first, so nothing is
+ * accepted before it can be written; shutdown runs the other way round.
  */
-import { join } from 'node:path';
-import type { HermesConfig } from './config';
-import { createApiServer, createDeploymentsRouter } from './api';
-import { createErrorsRouter, errorsProcessorFactory, InfluxQueryClient, IssueService, SourceMapStore } from './analyzers/errors';
-import { influxdbExporterFactory } from './exporters/influxdb';
-import { otlpHttpReceiverFactory } from './receivers/otlp-http';
+import { createErrorsRouter, ErrorsProcessor, IssueService } from './analyzers/errors';
+import { createApiServer, createDeploymentsRouter, type ApiRoute } from './api';
+import { API_SOURCE, exporterFactories, processorFactories, receiverFactories, type ExporterType, type ProcessorType, type ReceiverType } from './components';
+import type { HermesConfig, PipelineConfig } from './config';
+import type { ComponentHost, ComponentSettings, Consumer, Lifecycle } from './pipeline/component';
+import { fanOut, routeBySignal } from './pipeline/fan-out';
 import { silentLogger, type Logger } from './pipeline/logger';
 import { SelfMetrics } from './pipeline/self-metrics';
-import type { Lifecycle } from './pipeline/component';
+import { InfluxStorage } from './storage/influxdb';
+import type { InfluxdbExporter } from './exporters/influxdb';
+import type { OtlpHttpReceiver } from './receivers/otlp-http';
 
 export interface Endpoint {
   name: string;
@@ -33,43 +36,90 @@ export interface StartOptions {
   metrics?: SelfMetrics;
 }
 
+type Signal = PipelineConfig['signals'][number];
+
+/** The components of every pipeline, built and wired, not yet started. */
+interface Built {
+  exporters: Map<string, Lifecycle & Consumer>;
+  processors: (Lifecycle & Consumer)[];
+  receivers: Map<string, Lifecycle>;
+  /** Where the API's own writes enter, when a pipeline lists `api`. */
+  apiWrites?: Consumer;
+}
+
+/** Processors switched off by their own `enabled` flag are left out of every pipeline. */
+function enabledProcessors(config: HermesConfig, pipeline: PipelineConfig): ProcessorType[] {
+  return (pipeline.processors as ProcessorType[]).filter((id) => config.processors[id].enabled);
+}
+
+function build(config: HermesConfig, settings: (id: string) => ComponentSettings): Built {
+  const built: Built = { exporters: new Map(), processors: [], receivers: new Map() };
+  const pipelines = Object.values(config.service.pipelines);
+  // Exporters are shared by the pipelines that name them, as in the OpenTelemetry Collector.
+  for (const pipeline of pipelines) {
+    for (const id of pipeline.exporters as ExporterType[]) {
+      if (!built.exporters.has(id)) built.exporters.set(id, exporterFactories[id].create(settings(id), config.exporters[id], undefined));
+    }
+  }
+  // Each pipeline gets its own processors, built from the exporters back to the receivers.
+  const heads = pipelines.map((pipeline) => {
+    let next = fanOut(pipeline.exporters.map((id) => built.exporters.get(id) as Consumer));
+    for (const id of enabledProcessors(config, pipeline).reverse()) {
+      const processor = processorFactories[id].create(settings(id), config.processors[id], next);
+      built.processors.unshift(processor);
+      next = processor;
+    }
+    return { pipeline, head: next };
+  });
+  const receiverIds = new Set(pipelines.flatMap((p) => p.receivers).filter((id) => id !== API_SOURCE) as ReceiverType[]);
+  for (const id of receiverIds) {
+    const routes: Partial<Record<Signal, Consumer>> = {};
+    for (const signal of ['traces', 'metrics', 'logs'] as const) {
+      const takers = heads.filter(({ pipeline }) => pipeline.receivers.includes(id) && pipeline.signals.includes(signal)).map(({ head }) => head);
+      if (takers.length > 0) routes[signal] = fanOut(takers);
+    }
+    built.receivers.set(id, receiverFactories[id].create(settings(id), config.receivers[id], routeBySignal(routes, id)));
+  }
+  built.apiWrites = heads.find(({ pipeline }) => pipeline.receivers.includes(API_SOURCE))?.head;
+  return built;
+}
+
 export async function startCollector(config: HermesConfig, options: StartOptions = {}): Promise<RunningCollector> {
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? new SelfMetrics({ processMetrics: true });
-  const settings = (id: string) => ({ id, logger: logger.child(id), metrics });
+  const storage = new InfluxStorage(config.storage.influxdb);
+  const host: ComponentHost = { storage, dataDir: config.dataDir };
+  const settings = (id: string): ComponentSettings => ({ id, logger: logger.child(id), metrics, host });
+  const built = build(config, settings);
 
-  const exporter = influxdbExporterFactory.create(settings('influxdb'), config.exporters.influxdb, undefined);
-  // receiver → errors → exporter; the errors analyzer also feeds its derived records to the exporter.
-  const errors = config.processors.errors;
-  const sourceMaps = errors.enabled && errors.sourceMaps.enabled
-    ? new SourceMapStore({
-        dir: join(config.dataDir, 'sourcemaps'),
-        maxMapBytes: errors.sourceMaps.maxUploadBytes,
-        maxCachedMaps: errors.sourceMaps.maxCachedMaps,
-        listingTtlMs: errors.sourceMaps.listingTtlMs,
-      })
-    : undefined;
-  const errorsProcessor = errors.enabled ? errorsProcessorFactory.create(settings('errors'), errors, { next: exporter, sourceMaps }) : undefined;
-  const receiver = otlpHttpReceiverFactory.create(settings('otlp_http'), config.receivers.otlp_http, errorsProcessor ?? exporter);
-  const errorsRoutes = errors.enabled
-    ? [createErrorsRouter({
-        issues: new IssueService({ client: new InfluxQueryClient(config.exporters.influxdb), writer: exporter }),
-        sourceMaps,
-        maxSourceMapBytes: errors.sourceMaps.maxUploadBytes,
+  const influx = built.exporters.get('influxdb') as InfluxdbExporter | undefined;
+  const errors = built.processors.find((p): p is ErrorsProcessor => p instanceof ErrorsProcessor);
+  const routes: ApiRoute[] = [];
+  if (built.apiWrites) {
+    routes.push({ router: createDeploymentsRouter({ consumer: built.apiWrites, logger: logger.child('deployments') }), endpoints: ['POST /api/deployments'] });
+  }
+  if (errors && built.apiWrites) {
+    routes.push({
+      router: createErrorsRouter({
+        issues: new IssueService({ client: storage.query, writer: built.apiWrites }),
+        sourceMaps: errors.sourceMaps,
+        maxSourceMapBytes: config.processors.errors.sourceMaps.maxUploadBytes,
         logger: logger.child('errors-api'),
-      })]
-    : [];
+      }),
+      endpoints: ['GET /api/errors', 'GET /api/errors/:fingerprint', 'POST /api/errors/:fingerprint/resolve', 'POST /api/sourcemaps'],
+    });
+  }
   const api = createApiServer({
     ...config.api,
     metrics,
     logger: logger.child('api'),
-    readiness: [() => ({ name: 'influxdb', ...exporter.health() })],
-    routes: [createDeploymentsRouter({ consumer: exporter, logger: logger.child('deployments') }), ...errorsRoutes],
+    readiness: influx ? [() => ({ name: 'influxdb', ...influx.health() })] : [],
+    routes,
   });
 
   const started: Lifecycle[] = [];
   const stopAll = async (deadline: number) => {
-    for (const component of started.reverse()) {
+    for (const component of [...started].reverse()) {
       try {
         await component.shutdown(deadline);
       } catch (err) {
@@ -78,7 +128,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     }
   };
   try {
-    for (const component of [exporter, ...(errorsProcessor ? [errorsProcessor] : []), receiver, api]) {
+    for (const component of [...built.exporters.values(), ...built.processors, ...built.receivers.values(), api]) {
       await component.start();
       started.push(component);
     }
@@ -87,15 +137,15 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     throw err;
   }
 
-  const otlp = receiver.address();
+  const otlp = (built.receivers.get('otlp_http') as OtlpHttpReceiver | undefined)?.address();
   const apiAddress = api.address();
-  const urls = { otlpHttp: `http://${otlp.host}:${otlp.port}`, api: `http://${apiAddress.host}:${apiAddress.port}` };
+  const urls = { otlpHttp: otlp ? `http://${otlp.host}:${otlp.port}` : '', api: `http://${apiAddress.host}:${apiAddress.port}` };
   const endpoints: Endpoint[] = [
-    { name: 'OTLP/HTTP', url: `${urls.otlpHttp}/v1/{traces,metrics,logs}` },
-    { name: 'API', url: `${urls.api} (/healthz /readyz /metrics /api/errors /api/deployments)` },
-    { name: 'InfluxDB', url: `${config.exporters.influxdb.url} database ${config.exporters.influxdb.database}` },
+    ...(otlp ? [{ name: 'OTLP/HTTP', url: `${urls.otlpHttp}/v1/{traces,metrics,logs}` }] : []),
+    { name: 'API', url: `${urls.api} (GET / lists every endpoint)` },
+    { name: 'InfluxDB', url: storage.describe() },
   ];
-  logger.info('collector started', { endpoints });
+  logger.info('collector started', { endpoints, pipelines: Object.keys(config.service.pipelines) });
 
   let stopping: Promise<void> | undefined;
   return {

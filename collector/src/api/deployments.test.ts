@@ -1,13 +1,14 @@
-import express from 'express';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HermesError } from '../pipeline/errors';
 import { silentLogger } from '../pipeline/logger';
 import { influxdbExporterConfigSchema, influxdbExporterFactory } from '../exporters/influxdb';
 import { SelfMetrics } from '../pipeline/self-metrics';
 import type { TelemetryBatch } from '../model/telemetry';
-import type { Consumer } from '../pipeline/component';
+import { TAKEN, type Consumer, type Receipt } from '../pipeline/component';
 import { createDeploymentsRouter } from './deployments';
+import { createApiApp } from './server';
+import { testHost, testSettings } from '../../test/support/settings';
 
 const influxUrl = process.env.HERMES_TEST_INFLUX_URL as string;
 const database = 'hermes_api_deployments_test';
@@ -16,9 +17,10 @@ const database = 'hermes_api_deployments_test';
 class RecordingConsumer implements Consumer {
   batches: TelemetryBatch[] = [];
   failWith: Error | undefined;
-  async consume(batch: TelemetryBatch): Promise<void> {
+  async consume(batch: TelemetryBatch): Promise<Receipt> {
     if (this.failWith) throw this.failWith;
     this.batches.push(batch);
+    return TAKEN;
   }
   get records() {
     return this.batches.flatMap((b) => (b.signal === 'records' ? b.records : []));
@@ -26,11 +28,9 @@ class RecordingConsumer implements Consumer {
 }
 
 async function serve(consumer: Consumer): Promise<{ url: string; server: Server }> {
-  const app = express();
-  app.use(createDeploymentsRouter({ consumer, logger: silentLogger, nowMs: () => 1_700_000_000_123 }));
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const router = createDeploymentsRouter({ consumer, logger: silentLogger, nowMs: () => 1_700_000_000_123 });
+  const server = createServer(createApiApp({ metrics: new SelfMetrics(), logger: silentLogger, routes: [{ router, endpoints: ['POST /api/deployments'] }] }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/deployments`, server };
 }
 
@@ -109,8 +109,8 @@ describe('deployments API', () => {
 describe('deployments through the InfluxDB exporter', () => {
   it('stores the point in the real influxd with the tags and fields docs/schema.md names', async () => {
     const exporter = influxdbExporterFactory.create(
-      { id: 'influxdb', logger: silentLogger, metrics: new SelfMetrics() },
-      influxdbExporterConfigSchema.parse({ url: influxUrl, database, flushIntervalMs: 10 }),
+      testSettings('influxdb', testHost({ database })),
+      influxdbExporterConfigSchema.parse({ flushIntervalMs: 10 }),
       undefined,
     );
     await exporter.start();

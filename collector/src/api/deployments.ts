@@ -4,15 +4,15 @@
  * the pipeline's consumer, so a release marker obeys the same limits, retries and shutdown as
  * telemetry. Not a deployment registry: nothing is read back here.
  */
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { HermesRecord } from '../model/telemetry';
-import type { Consumer } from '../pipeline/component';
-import { HermesError, isHermesError, type ErrorCode } from '../pipeline/errors';
+import { consumeWhole, type Consumer } from '../pipeline/component';
+import { HermesError } from '../pipeline/errors';
 import type { Logger } from '../pipeline/logger';
 
 export interface DeploymentsRouterOptions {
-  /** Takes the record onward (the InfluxDB exporter); its refusals become the HTTP status. */
+  /** Takes the record onward (the head of the pipeline that takes the API's writes); its refusals become the HTTP status. */
   consumer: Consumer;
   logger: Logger;
   /** Clock for payloads without `timestampMs` (tests). */
@@ -51,7 +51,7 @@ export function deploymentRecord(deployment: Deployment): HermesRecord {
   };
 }
 
-/** The router to mount on the API server (it carries its own full path). */
+/** The router to mount on the API server (it carries its own full path; errors are thrown to the app's handler). */
 export function createDeploymentsRouter(options: DeploymentsRouterOptions): Router {
   const nowMs = options.nowMs ?? Date.now;
   const router = Router();
@@ -59,36 +59,18 @@ export function createDeploymentsRouter(options: DeploymentsRouterOptions): Rout
     '/api/deployments',
     express.json({ limit: MAX_DEPLOYMENT_BODY_BYTES, type: 'application/json' }),
     async (req: Request, res: Response) => {
-      if (!req.is('application/json')) {
-        return sendError(res, new HermesError('HERMES_ERR_UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
-      }
+      if (!req.is('application/json')) throw new HermesError('HERMES_ERR_UNSUPPORTED_MEDIA_TYPE', 'send application/json');
       const parsed = deploymentSchema.safeParse(req.body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const detail = `${issue.path.join('.') || 'body'}: ${issue.message}`;
-        return sendError(res, new HermesError('HERMES_ERR_BAD_REQUEST', `invalid deployment: ${detail}`));
+        throw new HermesError('HERMES_ERR_BAD_REQUEST', `invalid deployment: ${detail}`);
       }
       const deployment: Deployment = { ...parsed.data, timestampMs: parsed.data.timestampMs ?? nowMs() };
-      try {
-        await options.consumer.consume({ signal: 'records', records: [deploymentRecord(deployment)] });
-      } catch (err) {
-        return sendError(res, isHermesError(err) ? err : new HermesError('HERMES_ERR_INTERNAL', (err as Error).message));
-      }
+      await consumeWhole(options.consumer, { signal: 'records', records: [deploymentRecord(deployment)] });
       options.logger.info('deployment recorded', { service: deployment.service, version: deployment.version });
       res.status(201).json(deployment);
     },
   );
-  // express.json's own failures (malformed JSON, too large) answered in the same shape.
-  router.use('/api/deployments', (err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    const code: ErrorCode | undefined =
-      err.type === 'entity.too.large' ? 'HERMES_ERR_BODY_TOO_LARGE' : err.type === 'entity.parse.failed' ? 'HERMES_ERR_BAD_REQUEST' : undefined;
-    if (!code) return next(err);
-    sendError(res, new HermesError(code, err.message));
-  });
   return router;
-}
-
-function sendError(res: Response, err: HermesError): void {
-  if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-  res.status(err.httpStatus).json({ code: err.code, message: err.message });
 }

@@ -18,6 +18,8 @@ export interface HttpServerOptions {
   port: number;
   /** Builds the request handler; gets the server so the handler can ask whether it is `closing`. */
   createHandler: (server: HttpServer) => RequestHandler;
+  /** Called once when shutdown begins, before in-flight requests are waited for. */
+  onClosing?: () => void;
   logger: Logger;
   /**
    * Time allowed to receive a whole request (headers and body); slower clients get 408.
@@ -105,6 +107,7 @@ export class HttpServer implements Lifecycle {
 
   private async close(deadline: number): Promise<void> {
     this.closingFlag = true;
+    this.options.onClosing?.();
     if (!this.server.listening) return;
     // Responses not yet started end their connection instead of keeping it alive.
     for (const res of this.inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');

@@ -2,10 +2,10 @@
 export {
   ApiServer,
   apiServerConfigSchema,
-  apiServerFactory,
   createApiApp,
   createApiServer,
   evaluateReadiness,
+  type ApiRoute,
   type ApiServerConfig,
   type ApiServerDependencies,
   type ApiServerOptions,

@@ -1,7 +1,8 @@
 /** The API server over a real socket: health, readiness both ways, metrics, mounted routers. */
 import { createServer } from 'node:net';
 import { Router } from 'express';
-import type { Consumer } from '../pipeline/component';
+import { TAKEN, type Consumer } from '../pipeline/component';
+import { testHost, testSettings } from '../../test/support/settings';
 import { HermesError } from '../pipeline/errors';
 import { createLogger, silentLogger } from '../pipeline/logger';
 import { SelfMetrics } from '../pipeline/self-metrics';
@@ -73,9 +74,9 @@ describe('ApiServer', () => {
   describe('GET /metrics', () => {
     it("serves the receiver's counters in Prometheus text format", async () => {
       await startApi();
-      const consumer: Consumer = { consume: () => Promise.resolve() };
+      const consumer: Consumer = { consume: () => Promise.resolve(TAKEN) };
       const config = otlpHttpReceiverConfigSchema.parse({ port: 0 });
-      const receiver = new OtlpHttpReceiver({ settings: { id: 'otlp_http', logger: silentLogger, metrics }, config, next: consumer });
+      const receiver = new OtlpHttpReceiver({ settings: testSettings('otlp_http', testHost(), metrics), config, next: consumer });
       await receiver.start();
       try {
         const spans = ['a', 'b'].map((name, i) => ({ traceId: '5b8efff798038103d269b633813fc60c', spanId: `eee19b7ec3c1b17${i}`, name }));
@@ -102,16 +103,17 @@ describe('ApiServer', () => {
   });
 
   describe('routes', () => {
-    it('mounts injected routers and answers unknown paths 404 in JSON', async () => {
+    it('mounts injected routers, lists their endpoints on GET /, and answers unknown paths 404 in JSON', async () => {
       const router = Router();
       router.get('/api/echo', (req, res) => {
         res.json({ q: req.query.q });
       });
-      await startApi({ routes: [router] });
+      await startApi({ routes: [{ router, endpoints: ['GET /api/echo'] }] });
+      expect(await (await fetch(`${base}/`)).json()).toEqual({ service: 'hermes', endpoints: ['GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/echo'] });
       expect(await (await fetch(`${base}/api/echo?q=hi`)).json()).toEqual({ q: 'hi' });
       const missing = await fetch(`${base}/api/nothing`);
       expect(missing.status).toBe(404);
-      expect(await missing.json()).toEqual({ code: 'HERMES_ERR_NOT_FOUND', message: 'no such endpoint: GET /api/nothing' });
+      expect(await missing.json()).toEqual({ code: 'HERMES_ERR_NO_SUCH_ENDPOINT', message: 'no such endpoint: GET /api/nothing' });
     });
 
     it('answers a failing route 500 (or its HermesError status) and keeps serving', async () => {
@@ -123,7 +125,7 @@ describe('ApiServer', () => {
       router.get('/api/busy', () => {
         throw new HermesError('HERMES_ERR_OVERLOADED', undefined, { retryAfterSeconds: 9 });
       });
-      await startApi({ routes: [router], logger: createLogger('debug', (l) => lines.push(l)) });
+      await startApi({ routes: [{ router, endpoints: [] }], logger: createLogger('debug', (l) => lines.push(l)) });
       const boom = await fetch(`${base}/api/boom`);
       expect(boom.status).toBe(500);
       expect(await boom.json()).toEqual({ code: 'HERMES_ERR_INTERNAL', message: 'internal error' });

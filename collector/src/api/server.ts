@@ -4,14 +4,15 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import type { ComponentFactory } from '../pipeline/component';
-import { HermesError, isHermesError } from '../pipeline/errors';
+import { DEFAULT_BIND_HOST } from '../config/bind-host';
+import { HermesError } from '../pipeline/errors';
 import type { Logger } from '../pipeline/logger';
 import type { SelfMetrics } from '../pipeline/self-metrics';
 import { HttpServer } from './http-server';
+import { asHermesError, sendJsonError } from './json-error';
 
 export const apiServerConfigSchema = z.strictObject({
-  host: z.string().min(1).default('127.0.0.1').describe('Interface the API listens on (HERMES_HOST by default).'),
+  host: z.string().min(1).default(DEFAULT_BIND_HOST).describe('Interface the API listens on (HERMES_HOST by default).'),
   /** Next to OTLP/HTTP's 4318, so the collector's ports sit together. */
   port: z.number().int().min(0).max(65535).default(4319).describe('Next to OTLP/HTTP\'s 4318, so the collector\'s ports sit together.'),
 });
@@ -37,16 +38,20 @@ export interface ApiServerDependencies {
   logger: Logger;
   /** All must pass for /readyz to answer 200. None means ready whenever the process is up. */
   readiness?: ReadinessCheck[];
-  /** Mounted after the built-in routes, in order; each router carries its full paths (e.g. /api/deployments). */
-  routes?: Router[];
+  /** Mounted after the built-in routes, in order. */
+  routes?: ApiRoute[];
 }
+
+/** A router carrying its full paths (e.g. /api/deployments), and those paths for GET /. */
+export interface ApiRoute {
+  router: Router;
+  /** `METHOD /path` of each endpoint, listed on GET /. */
+  endpoints: string[];
+}
+
+const BUILT_IN_ENDPOINTS = ['GET /healthz', 'GET /readyz', 'GET /metrics'];
 
 export type ApiServerOptions = ApiServerConfig & ApiServerDependencies;
-
-function sendJsonError(res: Response, err: HermesError): void {
-  if (err.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-  res.status(err.httpStatus).json({ code: err.code, message: err.message });
-}
 
 /** Runs every check; a check that throws counts as not ready instead of failing the probe. */
 export function evaluateReadiness(checks: ReadinessCheck[]): { ready: boolean; checks: Readiness[] } {
@@ -65,6 +70,10 @@ export function createApiApp(options: ApiServerDependencies): express.Express {
   const { metrics, logger, readiness = [], routes = [] } = options;
   const app = express();
   app.disable('x-powered-by');
+
+  app.get('/', (_req, res) => {
+    res.json({ service: 'hermes', endpoints: [...BUILT_IN_ENDPOINTS, ...routes.flatMap((r) => r.endpoints)] });
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -86,14 +95,15 @@ export function createApiApp(options: ApiServerDependencies): express.Express {
     res.send(text);
   });
 
-  for (const router of routes) app.use(router);
+  for (const route of routes) app.use(route.router);
 
   app.use((req, res) => {
-    sendJsonError(res, new HermesError('HERMES_ERR_NOT_FOUND', `${req.method} ${req.path}`));
+    sendJsonError(res, new HermesError('HERMES_ERR_NO_SUCH_ENDPOINT', `${req.method} ${req.path}`));
   });
   // Express needs the four-argument signature to recognise an error handler.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (isHermesError(err)) return sendJsonError(res, err);
+    const known = asHermesError(err);
+    if (known !== undefined) return sendJsonError(res, known);
     logger.error('unexpected error in an API route; answered 500', {
       error: err instanceof Error ? (err.stack ?? err.message) : String(err),
     });
@@ -118,11 +128,3 @@ export class ApiServer extends HttpServer {
 export function createApiServer(options: ApiServerOptions): ApiServer {
   return new ApiServer(options);
 }
-
-/** The API server as a component: its "next" is what it serves (metrics, checks, routers). */
-export const apiServerFactory: ComponentFactory<ApiServerConfig, ApiServer, Omit<ApiServerDependencies, 'metrics' | 'logger'>> = {
-  type: 'api',
-  configSchema: apiServerConfigSchema,
-  create: (settings, config, deps) =>
-    new ApiServer({ ...config, ...deps, metrics: settings.metrics, logger: settings.logger.child(settings.id) }),
-};

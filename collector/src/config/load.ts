@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, applyEnv, envBindings } from './env';
+import { DEFAULT_BIND_HOST } from './bind-host';
 import { configSchema, type HermesConfig } from './schema';
 
 export interface LoadConfigOptions {
@@ -35,7 +36,7 @@ function readYaml(configPath: string): Record<string, unknown> {
 
 /** Listeners inherit the top-level host unless their own section names one. */
 function inheritHost(raw: Record<string, unknown>): void {
-  const host = raw.host ?? '127.0.0.1';
+  const host = raw.host ?? DEFAULT_BIND_HOST;
   const sections: Record<string, unknown>[] = [];
   const receivers = (raw.receivers ??= {}) as Record<string, unknown>;
   for (const name of ['otlp_http', 'otlp_grpc']) sections.push((receivers[name] ??= {}) as Record<string, unknown>);
@@ -45,12 +46,20 @@ function inheritHost(raw: Record<string, unknown>): void {
   }
 }
 
+/** Keys that moved from `exporters.influxdb` to `storage.influxdb` when storage became its own module. */
+const MOVED_TO_STORAGE = new Set(['url', 'database', 'username', 'password', 'token', 'createDatabase', 'retentionPolicy', 'retentionDuration', 'requestTimeoutMs', 'tagAttributes']);
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String);
   const key = path.length > 0 ? path.join('.') : '(top level)';
   const binding = envBindings.find((b) => b.path.join('.') === path.join('.'));
   const source = binding ? ` (or ${binding.name})` : '';
-  return `${key}${source}: ${issue.message}`;
+  let hint = '';
+  if (issue.code === 'unrecognized_keys' && key === 'exporters.influxdb') {
+    const moved = issue.keys.filter((k) => MOVED_TO_STORAGE.has(k));
+    if (moved.length > 0) hint = `; ${moved.join(', ')} now belong under storage.influxdb`;
+  }
+  return `${key}${source}: ${issue.message}${hint}`;
 }
 
 function deepFreeze<T>(value: T): T {

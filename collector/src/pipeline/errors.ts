@@ -24,22 +24,25 @@ interface CatalogEntry {
 }
 
 export const errorCatalog = {
+  /** Any invalid input: an undecodable body, a bad parameter; the detail says which. */
   HERMES_ERR_BAD_REQUEST: {
     httpStatus: 400,
     grpcCode: GrpcCode.INVALID_ARGUMENT,
-    message: 'the request body could not be decoded',
+    message: 'invalid request',
     retryable: false,
   },
-  HERMES_ERR_INVALID_PARAMETER: {
-    httpStatus: 400,
-    grpcCode: GrpcCode.INVALID_ARGUMENT,
-    message: 'invalid request parameter',
+  /** The path names no endpoint (or a signal no pipeline takes). */
+  HERMES_ERR_NO_SUCH_ENDPOINT: {
+    httpStatus: 404,
+    grpcCode: GrpcCode.UNIMPLEMENTED,
+    message: 'no such endpoint',
     retryable: false,
   },
+  /** The endpoint exists; the thing it names (an issue) does not. */
   HERMES_ERR_NOT_FOUND: {
     httpStatus: 404,
     grpcCode: GrpcCode.NOT_FOUND,
-    message: 'no such endpoint',
+    message: 'not found',
     retryable: false,
   },
   HERMES_ERR_METHOD_NOT_ALLOWED: {
@@ -83,6 +86,13 @@ export const errorCatalog = {
     grpcCode: GrpcCode.UNAVAILABLE,
     message: 'the collector is shutting down; retry later',
     retryable: true,
+  },
+  /** InfluxDB refused a write for good (a field type conflict, say); retrying the same write cannot help. */
+  HERMES_ERR_STORAGE_REFUSED: {
+    httpStatus: 500,
+    grpcCode: GrpcCode.INTERNAL,
+    message: 'storage refused the write',
+    retryable: false,
   },
   HERMES_ERR_INTERNAL: {
     httpStatus: 500,

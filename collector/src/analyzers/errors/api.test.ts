@@ -7,7 +7,8 @@ import { createApiApp } from '../../api';
 import { silentLogger } from '../../pipeline/logger';
 import { SelfMetrics } from '../../pipeline/self-metrics';
 import { createErrorsRouter, type ErrorsRouterOptions } from './api';
-import { InfluxQueryClient } from './influxql';
+import { TAKEN } from '../../pipeline/component';
+import { InfluxQueryClient } from '../../storage/influxdb';
 import { IssueService } from './issues';
 import { SourceMapStore } from './sourcemaps';
 import { THROWER_SOURCE_MAP } from './testdata/faro-stack';
@@ -19,12 +20,12 @@ const servers: Server[] = [];
 async function serve(options: Partial<ErrorsRouterOptions>): Promise<string> {
   const client = new InfluxQueryClient({ url: 'http://127.0.0.1:9', database: 'none', retentionPolicy: 'hermes', requestTimeoutMs: 2_000 });
   const router = createErrorsRouter({
-    issues: new IssueService({ client, writer: { consume: async () => {} } }),
+    issues: new IssueService({ client, writer: { consume: async () => TAKEN } }),
     maxSourceMapBytes: 1024,
     logger: silentLogger,
     ...options,
   });
-  const server = createServer(createApiApp({ metrics: new SelfMetrics(), logger: silentLogger, routes: [router] }));
+  const server = createServer(createApiApp({ metrics: new SelfMetrics(), logger: silentLogger, routes: [{ router, endpoints: [] }] }));
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -70,7 +71,7 @@ describe('createErrorsRouter', () => {
     it('refuses a repeated parameter', async () => {
       const base = await serve({});
       const res = await fetch(`${base}/api/errors?status=resolved&status=regressed`);
-      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, 'HERMES_ERR_INVALID_PARAMETER']);
+      expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([400, 'HERMES_ERR_BAD_REQUEST']);
     });
   });
 });

@@ -3,9 +3,9 @@
  * POST /api/errors/:fingerprint/resolve) and source map uploads (POST /api/sourcemaps).
  * Input is validated with zod before it reaches InfluxQL or the file system.
  */
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { HermesError, isHermesError, type ErrorCode } from '../../pipeline/errors';
+import { HermesError } from '../../pipeline/errors';
 import type { Logger } from '../../pipeline/logger';
 import { FINGERPRINT_PATTERN, type IssueService } from './issues';
 import type { SourceMapStore } from './sourcemaps';
@@ -65,7 +65,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const where = issue.path.length > 0 ? issue.path.join('.') : what;
-  throw new HermesError('HERMES_ERR_INVALID_PARAMETER', `${where}: ${issue.message}`);
+  throw new HermesError('HERMES_ERR_BAD_REQUEST', `${where}: ${issue.message}`);
 }
 
 export function createErrorsRouter(options: ErrorsRouterOptions): Router {
@@ -99,7 +99,7 @@ export function createErrorsRouter(options: ErrorsRouterOptions): Router {
     // Any content type: upload tools send application/json, octet-stream or nothing at all.
     express.text({ limit: options.maxSourceMapBytes, type: () => true }),
     async (req: Request, res: Response) => {
-      if (sourceMaps === undefined) throw new HermesError('HERMES_ERR_NOT_FOUND', 'source maps are disabled (processors.errors.sourceMaps.enabled)');
+      if (sourceMaps === undefined) throw new HermesError('HERMES_ERR_NO_SUCH_ENDPOINT', 'source maps are disabled (processors.errors.sourceMaps.enabled)');
       const query = parse(sourceMapQuerySchema, req.query, 'query');
       if (typeof req.body !== 'string' || req.body === '') throw new HermesError('HERMES_ERR_BAD_REQUEST', 'send the source map JSON as the body');
       const saved = await sourceMaps.save(query.app, query.release, query.file, req.body);
@@ -108,14 +108,5 @@ export function createErrorsRouter(options: ErrorsRouterOptions): Router {
     },
   );
 
-  // Body-parser failures and HermesErrors of these routes, answered in the API's error shape.
-  router.use(['/api/errors', '/api/sourcemaps'], (err: Error & { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    const code: ErrorCode | undefined =
-      err.type === 'entity.too.large' ? 'HERMES_ERR_BODY_TOO_LARGE' : err.type === 'entity.parse.failed' ? 'HERMES_ERR_BAD_REQUEST' : undefined;
-    const hermes = isHermesError(err) ? err : code !== undefined ? new HermesError(code, err.message) : undefined;
-    if (hermes === undefined) return next(err);
-    if (hermes.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(hermes.retryAfterSeconds));
-    res.status(hermes.httpStatus).json({ code: hermes.code, message: hermes.message });
-  });
   return router;
 }

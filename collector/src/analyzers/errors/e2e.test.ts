@@ -173,7 +173,7 @@ describe('errors analyzer end to end', () => {
   it('answers 400 for bad query parameters and 404 for an unknown issue, and never lets input into InfluxQL', async () => {
     for (const query of ['status=bogus', 'from=yesterday', 'limit=0', 'limit=abc', 'colour=red', 'from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'service=']) {
       const { status, body } = await list(query);
-      expect([query, status, (body as unknown as { code: string }).code]).toEqual([query, 400, 'HERMES_ERR_INVALID_PARAMETER']);
+      expect([query, status, (body as unknown as { code: string }).code]).toEqual([query, 400, 'HERMES_ERR_BAD_REQUEST']);
     }
     expect((await getJson(`/api/errors/not-a-fingerprint`)).status).toBe(400);
     expect((await getJson(`/api/errors/${'0'.repeat(32)}`)).status).toBe(404);

@@ -3,11 +3,12 @@
  * carrying `exception.*` attributes (OTel semantic conventions). Pure and allocation-free
  * for batches that hold none, because it runs on every ingested batch.
  */
+import { anyValueToText, findAttribute } from '../../model/any-value';
 import type { AnyValue, KeyValue, LogsBatch, Resource, TelemetryBatch, TracesBatch } from '../../model/telemetry';
-import { anyValueToText } from '../../exporters/influxdb/translate';
+import { resourceLabels } from '../../storage/influxdb';
 import { FINGERPRINT_ATTRIBUTE } from './fingerprint';
 
-/** The resource facts an occurrence is tagged with (docs/schema.md §2 rules). */
+/** The resource facts an occurrence is tagged with (docs/schema.md §2 rules, from the storage schema). */
 export interface ExceptionResource {
   service: string;
   environment: string;
@@ -37,33 +38,10 @@ const TYPE = 'exception.type';
 const MESSAGE = 'exception.message';
 const STACKTRACE = 'exception.stacktrace';
 
-/** Reads the service/environment/version/language of a resource, with the exporter's defaults. */
+/** The resource's tags as storage writes them (the same rules), plus the parser hint. */
 export function exceptionResource(resource: Resource): ExceptionResource {
-  let service = '';
-  let environmentName = '';
-  let environment = '';
-  let version = '';
-  let language = '';
-  for (const kv of resource.attributes) {
-    switch (kv.key) {
-      case 'service.name':
-        service = text(kv.value);
-        break;
-      case 'deployment.environment.name':
-        environmentName = text(kv.value);
-        break;
-      case 'deployment.environment':
-        environment = text(kv.value);
-        break;
-      case 'service.version':
-        version = text(kv.value);
-        break;
-      case 'telemetry.sdk.language':
-        language = text(kv.value);
-        break;
-    }
-  }
-  return { service: service || 'unknown_service', environment: environmentName || environment, version, language };
+  const language = findAttribute(resource.attributes, 'telemetry.sdk.language');
+  return { ...resourceLabels(resource.attributes), language: language == null ? '' : anyValueToText(language) };
 }
 
 function text(value: AnyValue): string {

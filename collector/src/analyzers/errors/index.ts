@@ -26,12 +26,10 @@ export {
   ERROR_OCCURRENCES_MEASUREMENT,
   ERROR_RESOLUTIONS_MEASUREMENT,
 } from './processor';
-export type { ErrorsProcessorConfig, ErrorsProcessorNext } from './processor';
+export type { ErrorsProcessorConfig } from './processor';
 export { SourceMapStore, sourceFileKey, candidateKeys } from './sourcemaps';
 export type { ResolvedFrame, SavedSourceMap, SourceMapStoreOptions } from './sourcemaps';
 export { IssueService, FINGERPRINT_PATTERN } from './issues';
 export type { IssueDetail, IssueFilter, IssueServiceOptions, IssueStatus, IssueSummary, Occurrence, ReleaseStats } from './issues';
-export { InfluxQueryClient, stringLiteral, identifier } from './influxql';
-export type { InfluxQueryConfig, QuerySeries } from './influxql';
 export { createErrorsRouter, listQuerySchema, sourceMapQuerySchema } from './api';
 export type { ErrorsRouterOptions } from './api';

@@ -3,10 +3,10 @@
  * (written by the processor) grouped by fingerprint, and `error_resolutions` (written by
  * `resolve`). Nothing is kept in memory, so every collector replica answers the same.
  */
-import type { Consumer } from '../../pipeline/component';
+import { consumeWhole, type Consumer } from '../../pipeline/component';
 import { HermesError } from '../../pipeline/errors';
 import { ERROR_OCCURRENCES_MEASUREMENT, ERROR_RESOLUTIONS_MEASUREMENT } from './processor';
-import { identifier, stringLiteral, timeLiteral, type InfluxQueryClient, type QuerySeries } from './influxql';
+import { identifier, stringLiteral, timeLiteral, type InfluxQueryClient, type QuerySeries } from '../../storage/influxdb';
 
 export type IssueStatus = 'unresolved' | 'resolved' | 'regressed';
 
@@ -101,7 +101,7 @@ function merge(into: Stats | undefined, s: Stats): Stats {
 
 export interface IssueServiceOptions {
   client: InfluxQueryClient;
-  /** Where resolutions are written: the pipeline's exporter. */
+  /** Where resolutions are written: the head of the pipeline that takes the API's writes. */
   writer: Consumer;
   /** Recent occurrences returned by `get`. */
   recentOccurrences?: number;
@@ -296,7 +296,7 @@ export class IssueService {
     const atMs = this.nowMs();
     const fields: Record<string, string | number> = { resolved_at_unix_ms: atMs };
     if (release !== undefined) fields.resolved_in_release = release;
-    await this.options.writer.consume({
+    await consumeWhole(this.options.writer, {
       signal: 'records',
       records: [
         {

@@ -1,15 +1,15 @@
 import type { HermesRecord, KeyValue, LogsBatch, RecordsBatch, TelemetryBatch, TracesBatch } from '../../model/telemetry';
-import type { Consumer } from '../../pipeline/component';
-import { silentLogger } from '../../pipeline/logger';
-import { SelfMetrics } from '../../pipeline/self-metrics';
-import { errorsProcessorConfigSchema, errorsProcessorFactory, type ErrorsProcessor } from './processor';
+import { TAKEN, type Consumer, type Receipt } from '../../pipeline/component';
+import { testSettings } from '../../../test/support/settings';
+import { ErrorsProcessor, errorsProcessorConfigSchema } from './processor';
 import type { SourceMapStore } from './sourcemaps';
 
 /** An in-memory next stage that records what it got. */
 class RecordingConsumer implements Consumer {
   readonly batches: TelemetryBatch[] = [];
-  async consume(batch: TelemetryBatch): Promise<void> {
+  async consume(batch: TelemetryBatch): Promise<Receipt> {
     this.batches.push(batch);
+    return TAKEN;
   }
   records(): HermesRecord[] {
     return this.batches.filter((b): b is RecordsBatch => b.signal === 'records').flatMap((b) => b.records);
@@ -55,8 +55,7 @@ function logs(records: { timeUnixNano: bigint; message: string; traced: boolean 
 }
 
 function create(next: RecordingConsumer, config: object = {}): ErrorsProcessor {
-  const settings = { id: 'errors', logger: silentLogger, metrics: new SelfMetrics() };
-  return errorsProcessorFactory.create(settings, errorsProcessorConfigSchema.parse(config), { next });
+  return new ErrorsProcessor(testSettings('errors'), errorsProcessorConfigSchema.parse(config), next);
 }
 
 const T = 1_764_500_000_123_456_789n; // a time inside a second
@@ -123,20 +122,18 @@ describe('ErrorsProcessor', () => {
     });
 
     it('rejects when the next stage rejects the records', async () => {
-      const failing: Consumer = { consume: async (b) => { if (b.signal === 'records') throw new Error('queue full'); } };
-      const settings = { id: 'errors', logger: silentLogger, metrics: new SelfMetrics() };
-      const processor = errorsProcessorFactory.create(settings, errorsProcessorConfigSchema.parse({}), { next: failing });
+      const failing: Consumer = { consume: async (b) => { if (b.signal === 'records') throw new Error('queue full'); return TAKEN; } };
+      const processor = new ErrorsProcessor(testSettings('errors'), errorsProcessorConfigSchema.parse({}), failing);
       await expect(processor.consume(traces([{ timeUnixNano: T, message: 'x' }]))).rejects.toThrow('queue full');
     });
 
     it('rejects with the forwarding error when the next stage refuses the batch during a slow analysis', async () => {
-      const refusing: Consumer = { consume: (b) => (b.signal === 'traces' ? Promise.reject(new Error('overloaded')) : Promise.resolve()) };
+      const refusing: Consumer = { consume: (b) => (b.signal === 'traces' ? Promise.reject(new Error('overloaded')) : Promise.resolve(TAKEN)) };
       // A store double that answers late, so the refusal arrives while the analysis still runs.
       const slowMaps = {
         resolveStack: (_app: string, _release: string, stack: unknown) => new Promise((resolve) => setTimeout(() => resolve(stack), 20)),
       } as unknown as SourceMapStore;
-      const settings = { id: 'errors', logger: silentLogger, metrics: new SelfMetrics() };
-      const processor = errorsProcessorFactory.create(settings, errorsProcessorConfigSchema.parse({}), { next: refusing, sourceMaps: slowMaps });
+      const processor = new ErrorsProcessor(testSettings('errors'), errorsProcessorConfigSchema.parse({}), refusing, slowMaps);
       await expect(processor.consume(traces([{ timeUnixNano: T, message: 'x' }]))).rejects.toThrow('overloaded');
     });
   });

@@ -5,13 +5,14 @@
  * records at query time (issues.ts), so replicas need no shared state.
  */
 import { z } from 'zod';
+import { join } from 'node:path';
 import type { HermesRecord, TelemetryBatch } from '../../model/telemetry';
-import type { ComponentFactory, ComponentSettings, Consumer, Lifecycle } from '../../pipeline/component';
+import type { ComponentFactory, ComponentSettings, Consumer, Lifecycle, Receipt } from '../../pipeline/component';
 import { errorGroupingConfigSchema, toInAppOptions } from './config';
 import { extractExceptions, type ExceptionReport } from './extract';
 import { FINGERPRINT_ATTRIBUTE, fingerprint } from './fingerprint';
 import { parseStackTrace } from './parse';
-import type { SourceMapStore } from './sourcemaps';
+import { SourceMapStore } from './sourcemaps';
 import type { Frame, InAppOptions, ParsedException, ParsedStack } from './types';
 
 export const ERROR_OCCURRENCES_MEASUREMENT = 'error_occurrences';
@@ -21,8 +22,8 @@ const MIB = 1024 * 1024;
 
 export const errorsProcessorConfigSchema = z
   .object({
-    /** Off: the pipeline is receiver → exporter and the /api/errors routes are not mounted. */
-    enabled: z.boolean().default(true).describe('Off: the pipeline is receiver → exporter and the /api/errors routes are not mounted.'),
+    /** Off: the processor is left out of every pipeline and the /api/errors routes are not mounted. */
+    enabled: z.boolean().default(true).describe('Off: the errors processor is left out of every pipeline and the /api/errors routes are not mounted.'),
     grouping: errorGroupingConfigSchema.prefault({}),
     /** Frames kept per exception in the stored `frames`/`chain` JSON (innermost first). */
     maxStoredFrames: z.number().int().min(1).max(1000).default(64).describe('Frames kept per exception in the stored `frames`/`chain` JSON (innermost first).'),
@@ -44,12 +45,6 @@ export const errorsProcessorConfigSchema = z
 
 export type ErrorsProcessorConfig = z.output<typeof errorsProcessorConfigSchema>;
 
-/** What the processor is built around: the next stage, and the uploaded maps when enabled. */
-export interface ErrorsProcessorNext {
-  next: Consumer;
-  sourceMaps?: SourceMapStore;
-}
-
 /** One stored frame: the parsed frame, plus what the runtime printed when a source map resolved it. */
 type StoredFrame = Frame & { minified?: unknown };
 
@@ -58,10 +53,15 @@ const NS_PER_SECOND = 1_000_000_000n;
 export class ErrorsProcessor implements Consumer, Lifecycle {
   private readonly options: InAppOptions;
 
+  /**
+   * `sourceMaps`: the uploaded maps frames are resolved with (absent: none are); the
+   * factory opens them under the collector's data folder when config.sourceMaps.enabled.
+   */
   constructor(
     private readonly settings: ComponentSettings,
     private readonly config: ErrorsProcessorConfig,
-    private readonly deps: ErrorsProcessorNext,
+    private readonly next: Consumer,
+    readonly sourceMaps?: SourceMapStore,
   ) {
     this.options = toInAppOptions(config.grouping);
   }
@@ -73,16 +73,17 @@ export class ErrorsProcessor implements Consumer, Lifecycle {
 
   /**
    * Forwards `batch` and, when it reports exceptions, their occurrence records. Resolves
-   * once the next stage took both; batches without exceptions cost one scan.
+   * once the next stage took both, with the batch's receipt (occurrences are derived, not
+   * the sender's items); batches without exceptions cost one scan.
    */
-  consume(batch: TelemetryBatch): Promise<void> {
+  consume(batch: TelemetryBatch): Promise<Receipt> {
     const reports = extractExceptions(batch);
-    if (reports.length === 0) return this.deps.next.consume(batch);
+    if (reports.length === 0) return this.next.consume(batch);
     return this.consumeWithExceptions(batch, reports);
   }
 
-  private async consumeWithExceptions(batch: TelemetryBatch, reports: readonly ExceptionReport[]): Promise<void> {
-    const forwarded = this.deps.next.consume(batch);
+  private async consumeWithExceptions(batch: TelemetryBatch, reports: readonly ExceptionReport[]): Promise<Receipt> {
+    const forwarded = this.next.consume(batch);
     // Handled now, awaited below: a rejection during the analysis must not count as unhandled (which ends the process).
     forwarded.catch(() => {});
     let records: HermesRecord[] = [];
@@ -92,7 +93,11 @@ export class ErrorsProcessor implements Consumer, Lifecycle {
       // Parsing never throws by contract; this guards the pipeline against a bug, not bad input.
       this.settings.logger.error('errors analysis failed; batch forwarded without occurrences', { error: (err as Error).message });
     }
-    await Promise.all([forwarded, records.length > 0 ? this.deps.next.consume({ signal: 'records', records }) : undefined]);
+    const [receipt, derived] = await Promise.all([forwarded, records.length > 0 ? this.next.consume({ signal: 'records', records }) : undefined]);
+    if (derived !== undefined && derived.refusedItems > 0) {
+      this.settings.logger.warn('error occurrences refused by storage', { refused: derived.refusedItems, refusal: derived.refusal });
+    }
+    return receipt;
   }
 
   /** One record per report (exported for tests through the processor's public API only). */
@@ -102,8 +107,8 @@ export class ErrorsProcessor implements Consumer, Lifecycle {
     for (const report of reports) {
       const { resource } = report;
       let stack = parseStackTrace(report.stacktrace, { language: resource.language }, this.options);
-      if (this.deps.sourceMaps && this.config.sourceMaps.enabled) {
-        const resolved = await this.deps.sourceMaps.resolveStack(resource.service, resource.version, stack, this.options);
+      if (this.sourceMaps) {
+        const resolved = await this.sourceMaps.resolveStack(resource.service, resource.version, stack, this.options);
         if (resolved !== stack) {
           const count = resolved.chain.reduce((n, exc) => n + exc.frames.filter((f) => (f as StoredFrame).minified !== undefined).length, 0);
           this.settings.metrics.sourceMapFramesResolved.inc({ processor: this.settings.id }, count);
@@ -170,8 +175,19 @@ function framesOf(stack: ParsedStack): readonly Frame[] {
   return stack.chain.find((exc) => exc.frames.length > 0)?.frames ?? [];
 }
 
-export const errorsProcessorFactory: ComponentFactory<ErrorsProcessorConfig, ErrorsProcessor, ErrorsProcessorNext> = {
+export const errorsProcessorFactory: ComponentFactory<ErrorsProcessorConfig, ErrorsProcessor> = {
   type: 'errors',
   configSchema: errorsProcessorConfigSchema,
-  create: (settings, config, next) => new ErrorsProcessor(settings, config, next),
+  create: (settings, config, next) => {
+    const maps = config.sourceMaps;
+    const sourceMaps = maps.enabled
+      ? new SourceMapStore({
+          dir: join(settings.host.dataDir, 'sourcemaps'),
+          maxMapBytes: maps.maxUploadBytes,
+          maxCachedMaps: maps.maxCachedMaps,
+          listingTtlMs: maps.listingTtlMs,
+        })
+      : undefined;
+    return new ErrorsProcessor(settings, config, next, sourceMaps);
+  },
 };

@@ -58,8 +58,8 @@ describe('SourceMapStore', () => {
       const apps = readdirSync(dir);
       expect(apps).toEqual(['..%2F..%2Fetc']);
       expect(readdirSync(join(dir, apps[0]!))).toEqual(['..%2F..']);
-      await expect(store.save('..', '1', 'a.js', MAP)).rejects.toMatchObject({ code: 'HERMES_ERR_INVALID_PARAMETER' });
-      await expect(store.save('a', '.', 'a.js', MAP)).rejects.toMatchObject({ code: 'HERMES_ERR_INVALID_PARAMETER' });
+      await expect(store.save('..', '1', 'a.js', MAP)).rejects.toMatchObject({ code: 'HERMES_ERR_BAD_REQUEST' });
+      await expect(store.save('a', '.', 'a.js', MAP)).rejects.toMatchObject({ code: 'HERMES_ERR_BAD_REQUEST' });
     });
 
     it('refuses bodies that are not source maps', async () => {

@@ -65,7 +65,7 @@ export function candidateKeys(file: string): string[] {
 function segment(what: string, value: string, max: number): string {
   // eslint-disable-next-line no-control-regex
   if (value === '' || value.length > max || /^\.+$/.test(value) || /[\u0000-\u001f]/.test(value)) {
-    throw new HermesError('HERMES_ERR_INVALID_PARAMETER', `${what}: expected 1 to ${max} characters, not only dots, no control characters`);
+    throw new HermesError('HERMES_ERR_BAD_REQUEST', `${what}: expected 1 to ${max} characters, not only dots, no control characters`);
   }
   return encodeURIComponent(value);
 }
@@ -83,7 +83,7 @@ export class SourceMapStore {
     const folder = join(this.root, segment('app', app, MAX_NAME_CHARS), segment('release', release, MAX_NAME_CHARS));
     // Defence in depth: the encoding above already makes escaping the root impossible.
     const rel = relative(this.root, folder);
-    if (isAbsolute(rel) || rel.split(sep).some((part) => part === '..' || part === '')) throw new HermesError('HERMES_ERR_INVALID_PARAMETER', 'path escapes the source map folder');
+    if (isAbsolute(rel) || rel.split(sep).some((part) => part === '..' || part === '')) throw new HermesError('HERMES_ERR_BAD_REQUEST', 'path escapes the source map folder');
     return folder;
   }
 

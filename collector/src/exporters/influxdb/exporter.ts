@@ -1,16 +1,14 @@
 /**
- * The InfluxDB exporter: the pipeline's last stage. It translates batches to hermes
- * schema v1 line protocol, writes them to InfluxDB 1.x through a bounded queue, and
- * resolves each batch once InfluxDB acknowledged (or permanently refused) all of it.
- * Database management goes through the `influx` package; writes do not (too slow).
+ * The InfluxDB exporter: the pipeline's last stage. It encodes batches into hermes schema
+ * line protocol and writes them through the storage module's bounded writer, resolving each
+ * batch once InfluxDB acknowledged all of it or refused some of it for good (the receipt
+ * counts those, so the sender hears of them as partial success).
  */
-import { InfluxDB } from 'influx';
 import type { TelemetryBatch } from '../../model/telemetry';
-import type { ComponentFactory, ComponentSettings, Consumer, Lifecycle } from '../../pipeline/component';
+import { TAKEN, type ComponentFactory, type ComponentSettings, type Consumer, type Lifecycle, type Receipt } from '../../pipeline/component';
 import { HermesError } from '../../pipeline/errors';
+import type { BatchEncoder, InfluxStorage, InfluxWriter } from '../../storage/influxdb';
 import { influxdbExporterConfigSchema, type InfluxdbExporterConfig } from './config';
-import { Translator } from './translate';
-import { InfluxWriter } from './writer';
 
 /** Readiness as reported on GET /readyz. */
 export interface ExporterHealth {
@@ -19,9 +17,9 @@ export interface ExporterHealth {
 }
 
 export class InfluxdbExporter implements Consumer, Lifecycle {
-  private readonly translator: Translator;
+  private readonly storage: InfluxStorage;
+  private readonly encoder: BatchEncoder;
   private readonly writer: InfluxWriter;
-  private readonly influx: InfluxDB;
   private readonly exporterLabel: { exporter: string };
   private stopping = false;
   private shutdownDone: Promise<void> | undefined;
@@ -33,38 +31,18 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
     private readonly settings: ComponentSettings,
     private readonly config: InfluxdbExporterConfig,
   ) {
+    this.storage = settings.host.storage;
     this.exporterLabel = { exporter: settings.id };
-    this.translator = new Translator({ tagAttributes: config.tagAttributes });
-    const base = new URL(config.url);
-    const headers: Record<string, string> = config.token ? { Authorization: `Token ${config.token}` } : {};
-    this.influx = new InfluxDB({
-      host: base.hostname,
-      port: Number(base.port) || (base.protocol === 'https:' ? 443 : 80),
-      protocol: base.protocol === 'https:' ? 'https' : 'http',
-      path: base.pathname.replace(/\/+$/, ''),
-      username: config.username,
-      password: config.password,
-      database: config.database,
-      // These request options replace influx's own headers (and its Basic auth), so only with a token.
-      options: config.token ? { headers } : undefined,
-      pool: { requestTimeout: config.requestTimeoutMs, maxRetries: 0 },
-    });
+    this.encoder = this.storage.createEncoder();
     const { metrics } = settings;
     const label = this.exporterLabel;
-    this.writer = new InfluxWriter({
-      writeUrl: writeUrl(config),
-      headers,
+    this.writer = this.storage.createWriter({
       batchMaxPoints: config.batchMaxPoints,
       flushIntervalMs: config.flushIntervalMs,
       maxConcurrentWrites: config.maxConcurrentWrites,
-      requestTimeoutMs: config.requestTimeoutMs,
       initialBackoffMs: config.retry.initialBackoffMs,
       maxBackoffMs: config.retry.maxBackoffMs,
       logger: settings.logger,
-      recreateDatabase: () => this.ensureDatabase().then(
-        () => true,
-        () => false,
-      ),
       onWritten: (points) => metrics.pointsWritten.inc(label, points),
       onDropped: (points, reason) => metrics.pointsDropped.inc({ ...label, reason }, points),
       onWriteDone: (seconds, outcome) => metrics.writeDuration.observe({ ...label, outcome }, seconds),
@@ -83,7 +61,7 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
   private async setupOnce(failures: number): Promise<void> {
     if (this.stopping) return;
     try {
-      await this.ensureDatabase();
+      await this.storage.ensureDatabase();
       this.databaseReady = true;
       this.setupError = '';
     } catch (err) {
@@ -96,48 +74,35 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
     }
   }
 
-  /** Database and DEFAULT retention policy, created when missing (or only checked when createDatabase is off). */
-  private async ensureDatabase(): Promise<void> {
-    const { database, retentionPolicy, retentionDuration } = this.config;
-    if (!this.config.createDatabase) {
-      await this.influx.ping(this.config.requestTimeoutMs).then((hosts) => {
-        if (!hosts.some((h) => h.online)) throw new Error('influxdb did not answer /ping');
-      });
-      return;
-    }
-    const names = await this.influx.getDatabaseNames();
-    if (!names.includes(database)) await this.influx.createDatabase(database);
-    const policies = await this.influx.showRetentionPolicies(database);
-    if (!policies.some((p) => p.name === retentionPolicy)) {
-      await this.influx.createRetentionPolicy(retentionPolicy, {
-        database,
-        duration: retentionDuration,
-        replication: 1,
-        isDefault: true,
-      });
-    }
-  }
-
   /**
-   * Translates and queues a batch. Resolves when InfluxDB acknowledged every line (or
-   * refused some for good: those are counted, not retried). Rejects with
+   * Encodes and queues a batch. Resolves when InfluxDB acknowledged every line or refused
+   * some for good (counted in the receipt, not retried). Rejects with
    * HERMES_ERR_OVERLOADED / HERMES_ERR_UNAVAILABLE when the queue is full and with
    * HERMES_ERR_SHUTTING_DOWN after shutdown began.
    */
-  consume(batch: TelemetryBatch): Promise<void> {
-    if (this.stopping) return Promise.reject(new HermesError('HERMES_ERR_SHUTTING_DOWN'));
+  async consume(batch: TelemetryBatch): Promise<Receipt> {
+    if (this.stopping) throw new HermesError('HERMES_ERR_SHUTTING_DOWN');
     const pending = this.writer.pendingPoints;
-    if (pending >= this.config.maxQueuePoints) return Promise.reject(this.overloaded(pending));
-    const encoded = this.translator.encode(batch);
+    if (pending >= this.config.maxQueuePoints) throw this.overloaded(pending);
+    const encoded = this.encoder.encode(batch);
     const { metrics } = this.settings;
-    if (encoded.nonFiniteFields > 0) metrics.pointsDropped.inc({ ...this.exporterLabel, reason: 'non_finite_field' }, encoded.nonFiniteFields);
-    if (encoded.truncatedFields > 0) metrics.pointsDropped.inc({ ...this.exporterLabel, reason: 'string_truncated' }, encoded.truncatedFields);
-    if (encoded.emptyItems > 0) metrics.pointsDropped.inc({ ...this.exporterLabel, reason: 'no_value' }, encoded.emptyItems);
+    const label = this.exporterLabel;
+    if (encoded.nonFiniteFields > 0) metrics.pointsDropped.inc({ ...label, reason: 'non_finite_field' }, encoded.nonFiniteFields);
+    if (encoded.truncatedFields > 0) metrics.pointsDropped.inc({ ...label, reason: 'string_truncated' }, encoded.truncatedFields);
+    if (encoded.emptyItems > 0) metrics.pointsDropped.inc({ ...label, reason: 'no_value' }, encoded.emptyItems);
+    const empty: Receipt = encoded.emptyItems > 0 ? { refusedItems: encoded.emptyItems, refusal: `${encoded.emptyItems} data points had no finite value` } : TAKEN;
     const lines = encoded.lines;
-    if (lines.length === 0) return Promise.resolve();
+    if (lines.length === 0) return empty;
     // A batch larger than the whole queue is still taken when the queue is empty, or it could never pass.
-    if (pending > 0 && pending + lines.length > this.config.maxQueuePoints) return Promise.reject(this.overloaded(pending));
-    return this.writer.enqueue(lines);
+    if (pending > 0 && pending + lines.length > this.config.maxQueuePoints) throw this.overloaded(pending);
+    const written = await this.writer.enqueue(lines);
+    if (written.refusedLines === 0) return empty;
+    // Exemplar lines are not sent items: never count more refusals than item lines.
+    const refused = Math.min(written.refusedLines, encoded.itemLines);
+    return {
+      refusedItems: empty.refusedItems + refused,
+      refusal: `influxdb refused ${refused} of ${encoded.itemLines} items: ${written.refusal}`,
+    };
   }
 
   private overloaded(pending: number): HermesError {
@@ -165,17 +130,6 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
     })();
     return this.shutdownDone;
   }
-}
-
-/** POST /write URL with db, rp, ns precision and v1 credentials. */
-function writeUrl(config: InfluxdbExporterConfig): string {
-  const url = new URL(config.url.replace(/\/+$/, '') + '/write');
-  url.searchParams.set('db', config.database);
-  url.searchParams.set('rp', config.retentionPolicy);
-  url.searchParams.set('precision', 'ns');
-  if (config.username !== undefined) url.searchParams.set('u', config.username);
-  if (config.password !== undefined) url.searchParams.set('p', config.password);
-  return url.toString();
 }
 
 export const influxdbExporterFactory: ComponentFactory<InfluxdbExporterConfig, InfluxdbExporter, void> = {

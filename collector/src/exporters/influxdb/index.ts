@@ -1,4 +1,3 @@
 /** The InfluxDB exporter: public API of this component. */
 export { influxdbExporterFactory, InfluxdbExporter, type ExporterHealth } from './exporter';
 export { influxdbExporterConfigSchema, type InfluxdbExporterConfig } from './config';
-export { Translator, type EncodedBatch, type TranslateOptions } from './translate';

@@ -1,11 +1,12 @@
 /** The otlp_http receiver's config: one zod schema holding every default. */
 import { z } from 'zod';
+import { DEFAULT_BIND_HOST } from '../../config/bind-host';
 
 const MiB = 1024 * 1024;
 
 export const otlpHttpReceiverConfigSchema = z.strictObject({
   /** Interface to listen on; loopback unless the operator opens it up on purpose. */
-  host: z.string().min(1).default('127.0.0.1').describe('Interface to listen on; loopback unless the operator opens it up on purpose.'),
+  host: z.string().min(1).default(DEFAULT_BIND_HOST).describe('Interface to listen on; loopback unless the operator opens it up on purpose.'),
   /** 4318 is the OTLP/HTTP port every SDK defaults to; 0 picks a free port (tests). */
   port: z.number().int().min(0).max(65535).default(4318).describe('4318 is the OTLP/HTTP port every SDK defaults to; 0 picks a free port (tests).'),
   /**
@@ -35,12 +36,6 @@ export const otlpHttpReceiverConfigSchema = z.strictObject({
   requestTimeoutMs: z.number().int().positive().default(30_000).describe('A request whose body has not arrived by then gets 408.'),
   /** Retry-After sent with the receiver's own 429 and 503 answers. */
   retryAfterSeconds: z.number().int().positive().default(5).describe('Retry-After sent with the receiver\'s own 429 and 503 answers.'),
-  /**
-   * HTTP stack for ingest: bare node:http, or express (the design's framework, still used by
-   * the API port). node:http by default since express cost more than 10% of ingest
-   * throughput in most benchmark runs (docs/BENCHMARKS.md).
-   */
-  server: z.enum(['express', 'node']).default('node').describe('HTTP stack for ingest: bare node:http, or express.'),
 });
 
 export type OtlpHttpReceiverConfig = z.infer<typeof otlpHttpReceiverConfigSchema>;

@@ -1,4 +1,4 @@
 /** Public surface of the OTLP/HTTP receiver. */
 export { otlpHttpReceiverConfigSchema, type OtlpHttpReceiverConfig } from './config';
-export { createOtlpIngestHandler, parseContentType, type DecodeOtlp, type OtlpIngestHandlerOptions } from './handler';
+export { createOtlpHttpHandler, parseContentType, type OtlpHttpHandlerOptions } from './handler';
 export { OtlpHttpReceiver, otlpHttpReceiverFactory, type OtlpHttpReceiverOptions } from './receiver';

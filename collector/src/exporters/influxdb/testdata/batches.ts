@@ -12,6 +12,7 @@ import type {
 import { silentLogger } from '../../../pipeline/logger';
 import { SelfMetrics } from '../../../pipeline/self-metrics';
 import { influxdbExporterConfigSchema, type InfluxdbExporterConfig } from '../config';
+import { InfluxStorage, influxStorageConfigSchema, type InfluxStorageConfig } from '../../../storage/influxdb';
 import { InfluxdbExporter } from '../exporter';
 
 export function attrs(record: Record<string, AnyValue>): KeyValue[] {
@@ -140,15 +141,21 @@ export async function rows(url: string, db: string, q: string): Promise<Record<s
   return series.values.map((row) => Object.fromEntries(series.columns.map((c, i) => [c, row[i]])));
 }
 
-/** An exporter on `url`/`db` with its own metrics registry; fast flushes unless overridden. */
+/**
+ * An exporter on `url`/`db` with its own metrics registry; fast flushes unless overridden.
+ * `overrides` may set exporter keys and storage keys alike.
+ */
 export function testExporter(
   url: string,
   database: string,
-  overrides: Partial<InfluxdbExporterConfig> = {},
+  overrides: Partial<InfluxdbExporterConfig> & Partial<InfluxStorageConfig> = {},
 ): { exporter: InfluxdbExporter; metrics: SelfMetrics } {
   const metrics = new SelfMetrics();
-  const config = influxdbExporterConfigSchema.parse({ url, database, flushIntervalMs: 20, ...overrides });
-  const exporter = new InfluxdbExporter({ id: 'influxdb', logger: silentLogger, metrics }, config);
+  const storageKeys = new Set(Object.keys(influxStorageConfigSchema.shape));
+  const pick = (storage: boolean) => Object.fromEntries(Object.entries(overrides).filter(([key]) => storageKeys.has(key) === storage));
+  const config = influxdbExporterConfigSchema.parse({ flushIntervalMs: 20, ...pick(false) });
+  const host = { storage: new InfluxStorage(influxStorageConfigSchema.parse({ url, database, ...pick(true) })), dataDir: '.hermes/test-data' };
+  const exporter = new InfluxdbExporter({ id: 'influxdb', logger: silentLogger, metrics, host }, config);
   return { exporter, metrics };
 }
 

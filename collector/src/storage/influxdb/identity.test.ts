@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CollisionResolver, fnv1a, offsetTimeNs, precisionStepNs } from './identity';
-import { logLevel, severityName } from './translate';
+import { logLevel, severityName } from './schema';
 
 describe('identity', () => {
   describe('precisionStepNs', () => {

@@ -1,20 +1,13 @@
 /**
  * Reading hermes measurements back with InfluxQL over InfluxDB's 1.x `/query` API, with the
- * exporter's url, database, retention policy and credentials. Every value put into a query
+ * storage's url, database, retention policy and credentials. Every value put into a query
  * goes through `stringLiteral`/`identifier`; nothing else is ever concatenated in.
  */
 import { HermesError } from '../../pipeline/errors';
+import { authHeaders, endpoint, setCredentials, type InfluxConnectionConfig } from './connection';
 
-/** Where to query: the same settings the InfluxDB exporter writes with. */
-export interface InfluxQueryConfig {
-  url: string;
-  database: string;
-  retentionPolicy: string;
-  username?: string;
-  password?: string;
-  token?: string;
-  requestTimeoutMs: number;
-}
+/** Where to query: the same settings the writer writes with. */
+export type InfluxQueryConfig = Pick<InfluxConnectionConfig, 'url' | 'database' | 'retentionPolicy' | 'username' | 'password' | 'token' | 'requestTimeoutMs'>;
 
 /** One series of a result: its group-by tags and rows keyed by column (time in epoch ms). */
 export interface QuerySeries {
@@ -51,9 +44,8 @@ export class InfluxQueryClient {
   private readonly headers: Record<string, string>;
 
   constructor(private readonly config: InfluxQueryConfig) {
-    this.queryUrl = config.url.replace(/\/+$/, '') + '/query';
-    this.headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    if (config.token) this.headers.Authorization = `Token ${config.token}`;
+    this.queryUrl = endpoint(config, 'query').toString();
+    this.headers = { 'Content-Type': 'application/x-www-form-urlencoded', ...authHeaders(config) };
   }
 
   /** `"<rp>"."<measurement>"`: reads what the exporter wrote, whatever the default policy is. */
@@ -68,8 +60,7 @@ export class InfluxQueryClient {
    */
   async query(statements: string[]): Promise<QuerySeries[][]> {
     const form = new URLSearchParams({ db: this.config.database, epoch: 'ms', q: statements.join(';\n') });
-    if (this.config.username !== undefined) form.set('u', this.config.username);
-    if (this.config.password !== undefined) form.set('p', this.config.password);
+    setCredentials(form, this.config);
     let response: Response;
     try {
       response = await fetch(this.queryUrl, {

@@ -1,7 +1,8 @@
 /**
- * The exporter's bounded write queue: batches encoded lines into POST /write requests,
+ * The bounded write queue to InfluxDB: batches encoded lines into POST /write requests,
  * keeps at most N in flight, retries what may succeed later, drops what never will, and
- * settles each caller's promise once every one of its lines has an outcome.
+ * settles each caller's promise once every one of its lines has an outcome, saying how
+ * many of them InfluxDB refused for good.
  *
  * Not a translator: lines arrive already encoded, each ending in '\n'.
  */
@@ -33,11 +34,21 @@ export interface WriterOptions {
 export type DropReason = 'rejected' | 'too_large' | 'retention_policy_missing' | 'shutdown';
 export type WriteOutcome = 'success' | 'rejected' | 'too_large' | 'retry' | 'not_found';
 
+/** What became of one caller's lines once each has an outcome. */
+export interface WriteReceipt {
+  /** Lines InfluxDB refused for good (never retried); the rest are stored. */
+  refusedLines: number;
+  /** InfluxDB's own words about the first refusal; '' when none. */
+  refusal: string;
+}
+
 /** One caller's batch: resolves when all its lines are written or permanently refused. */
 interface Owner {
   remaining: number;
+  refused: number;
+  refusal: string;
   lostToShutdown: boolean;
-  resolve: () => void;
+  resolve: (receipt: WriteReceipt) => void;
   reject: (err: Error) => void;
 }
 
@@ -51,6 +62,18 @@ interface Segment {
 interface Job {
   lines: string[];
   owners: Owner[];
+}
+
+/** A job's lines grouped by owner (owners' lines are adjacent), in order. */
+function splitByOwner(job: Job): Job[] {
+  const parts: Job[] = [];
+  for (let start = 0; start < job.owners.length; ) {
+    let end = start + 1;
+    while (end < job.owners.length && job.owners[end] === job.owners[start]) end++;
+    parts.push({ lines: job.lines.slice(start, end), owners: job.owners.slice(start, end) });
+    start = end;
+  }
+  return parts;
 }
 
 /** influxd's partial-write answer names how many points it dropped; parse failures are listed one by one. */
@@ -101,10 +124,13 @@ export class InfluxWriter {
     return this.backoffMs(this.consecutiveFailures);
   }
 
-  /** Queues lines; resolves once each is acknowledged or permanently refused. */
-  enqueue(lines: string[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const owner: Owner = { remaining: lines.length, lostToShutdown: false, resolve, reject };
+  /**
+   * Queues lines; resolves once each is acknowledged or permanently refused, with the count
+   * of refused ones. Rejects with HERMES_ERR_SHUTTING_DOWN when the shutdown deadline came first.
+   */
+  enqueue(lines: string[]): Promise<WriteReceipt> {
+    return new Promise<WriteReceipt>((resolve, reject) => {
+      const owner: Owner = { remaining: lines.length, refused: 0, refusal: '', lostToShutdown: false, resolve, reject };
       this.segments.push({ lines, next: 0, owner });
       this.queued += lines.length;
       this.pending += lines.length;
@@ -212,12 +238,16 @@ export class InfluxWriter {
     this.options.onPendingChange(this.pending);
     if (owner.remaining === 0) {
       if (owner.lostToShutdown) owner.reject(new HermesError('HERMES_ERR_SHUTTING_DOWN', 'not written before the shutdown deadline'));
-      else owner.resolve();
+      else owner.resolve({ refusedLines: owner.refused, refusal: owner.refusal });
     }
     if (this.pending === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
-  private finish(job: Job, dropped: number, reason: DropReason): void {
+  /**
+   * Settles a written job; `dropped` of its lines were refused for good. Only jobs of one
+   * owner are settled with refusals (see runJob), so the refusal is charged exactly.
+   */
+  private finish(job: Job, dropped: number, reason: DropReason, refusal = ''): void {
     if (dropped < job.lines.length) this.options.onWritten(job.lines.length - dropped);
     if (dropped > 0) this.options.onDropped(dropped, reason);
     // Lines of one owner are adjacent: settle per run, not per line (one gauge update each).
@@ -226,13 +256,25 @@ export class InfluxWriter {
       const owner = owners[start];
       let end = start + 1;
       while (end < owners.length && owners[end] === owner) end++;
-      if (reason === 'shutdown' && dropped > 0) owner.lostToShutdown = true;
+      if (dropped > 0) {
+        if (reason === 'shutdown') owner.lostToShutdown = true;
+        else {
+          owner.refused += dropped === job.lines.length ? end - start : dropped;
+          if (owner.refusal === '') owner.refusal = refusal;
+        }
+      }
       this.settle(owner, end - start);
       start = end;
     }
   }
 
-  /** Writes a job, splitting on 413 (depth-first, so halves are written in order). */
+  /**
+   * Writes a job, splitting on 413 into halves, and on a partial refusal (400) of a job
+   * that several callers share into one job per caller: influxd does not say which lines
+   * it refused, and writing the stored ones again is harmless (same points, docs/schema.md
+   * §7), so each caller learns exactly how many of its own lines were refused. Depth-first,
+   * so parts are written in order.
+   */
   private async runJob(job: Job): Promise<void> {
     const stack: Job[] = [job];
     let recreated = false;
@@ -240,22 +282,24 @@ export class InfluxWriter {
       const part = stack.pop() as Job;
       const result = await this.writeUntilSettled(part, recreated);
       recreated ||= result.recreated;
-      if (result.split) {
+      if (result.split === 'halves') {
         const half = Math.ceil(part.lines.length / 2);
         stack.push(
           { lines: part.lines.slice(half), owners: part.owners.slice(half) },
           { lines: part.lines.slice(0, half), owners: part.owners.slice(0, half) },
         );
+      } else if (result.split === 'owners') {
+        stack.push(...splitByOwner(part).reverse());
       }
     }
   }
 
-  private async writeUntilSettled(job: Job, alreadyRecreated: boolean): Promise<{ split: boolean; recreated: boolean }> {
+  private async writeUntilSettled(job: Job, alreadyRecreated: boolean): Promise<{ split?: 'halves' | 'owners'; recreated: boolean }> {
     let recreated = alreadyRecreated;
     for (let attempt = 0; ; attempt++) {
       if (Date.now() >= this.deadline) {
         this.finish(job, job.lines.length, 'shutdown');
-        return { split: false, recreated };
+        return { recreated };
       }
       const started = performance.now();
       const answer = await this.post(job.lines.join(''));
@@ -265,22 +309,23 @@ export class InfluxWriter {
         this.options.onWriteDone(seconds, 'success');
         this.consecutiveFailures = 0;
         this.finish(job, 0, 'rejected');
-        return { split: false, recreated };
+        return { recreated };
       }
       if (status === 413) {
         this.options.onWriteDone(seconds, 'too_large');
-        if (job.lines.length > 1) return { split: true, recreated };
+        if (job.lines.length > 1) return { split: 'halves', recreated };
         this.options.logger.warn('influxdb refused a single point as too large; dropped', { bytes: job.lines[0].length });
-        this.finish(job, 1, 'too_large');
-        return { split: false, recreated };
+        this.finish(job, 1, 'too_large', 'a point larger than influxdb accepts');
+        return { recreated };
       }
       if (status === 400) {
         this.options.onWriteDone(seconds, 'rejected');
+        this.consecutiveFailures = 0;
+        if (job.owners[0] !== job.owners[job.owners.length - 1]) return { split: 'owners', recreated };
         const dropped = droppedFromPartialWrite(answer.text, job.lines.length);
         this.options.logger.warn('influxdb refused points; not retried', { points: dropped, error: answer.text.slice(0, 1000) });
-        this.consecutiveFailures = 0;
-        this.finish(job, dropped, 'rejected');
-        return { split: false, recreated };
+        this.finish(job, dropped, 'rejected', answer.text.slice(0, 300));
+        return { recreated };
       }
       if (answer.text.includes('retention policy not found')) {
         this.options.onWriteDone(seconds, 'rejected');
@@ -288,8 +333,8 @@ export class InfluxWriter {
           points: job.lines.length,
           error: answer.text.slice(0, 1000),
         });
-        this.finish(job, job.lines.length, 'retention_policy_missing');
-        return { split: false, recreated };
+        this.finish(job, job.lines.length, 'retention_policy_missing', answer.text.slice(0, 300));
+        return { recreated };
       }
       if (status === 404 && answer.text.includes('database not found') && !recreated) {
         this.options.onWriteDone(seconds, 'not_found');

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { InfluxQueryClient, identifier, stringLiteral } from './influxql';
+import { InfluxQueryClient, identifier, stringLiteral } from './query';
 
 const influxUrl = new URL(process.env.HERMES_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086');
 const database = `errors_influxql_${process.pid}`;
