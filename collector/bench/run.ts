@@ -5,7 +5,8 @@
  *  (b) OTLP/HTTP protobuf spans (100 per request) through a real `hermes start` process
  *      into the same InfluxDB;
  *  (c) collector CPU time per span from decode to encoded line protocol, in-process;
- *  (d) exceptions parsed and fingerprinted per second per core (30-frame traces, per runtime).
+ *  (d) exceptions parsed and fingerprinted per second per core (30-frame traces, per runtime);
+ *  (e) protobuf decode CPU per span, Hermes' decoder vs the reference protobufjs one (~25 s).
  */
 import { spawn } from 'node:child_process';
 import { Agent } from 'node:http';
@@ -17,6 +18,7 @@ import { makeSpanBodies } from './bodies';
 import { post, processCpuSeconds, runConcurrent } from './measure';
 import { benchEncodeCpu, encodeBodiesToLines } from './encode';
 import { benchErrors } from './errors.bench';
+import { benchDecodeCrosscheck } from './decode-crosscheck.bench';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 1500);
 // 64 senders × 100 spans keep 6,400 spans outstanding: enough to keep InfluxDB's writes batched,
@@ -141,6 +143,12 @@ async function main(): Promise<void> {
     report('(b)/(a)', (viaHermes / raw).toFixed(3), '(goal ≥ 0.85)');
     const exceptions = benchErrors();
     report('(d) exceptions parsed + fingerprinted, slowest runtime', `${Math.round(exceptions)} /s per core`, '(30-frame traces; goal ≥ 20000)');
+    const decode = benchDecodeCrosscheck();
+    report(
+      '(e) protobuf decode CPU per span, Hermes vs reference protobufjs',
+      `${decode.hermesDecode.toFixed(2)} µs vs ${decode.referenceToModel.toFixed(2)} µs`,
+      `(both into the same model; reference ${(decode.referenceToModel / decode.hermesDecode).toFixed(2)}× Hermes; its decode alone, without the model, ${decode.referenceDecode.toFixed(2)} µs)`,
+    );
   } finally {
     await influxd.stop();
   }

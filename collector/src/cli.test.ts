@@ -24,26 +24,37 @@ afterAll(async () => {
 });
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(cli, args, { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  return spawnSync(cli, args, { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 10_000 });
 }
 
-function spansBody(count: number): { body: Uint8Array; traceId: string } {
+/** Identity of a span as the spans measurement stores it. */
+type StoredSpan = { trace_id: string; span_id: string; name: string };
+
+/** An OTLP/protobuf body of `count` spans, and what each sent span is (sorted by span id). */
+function spansBody(count: number): { body: Uint8Array; sent: StoredSpan[] } {
   const exporter = new InMemorySpanExporter();
   const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const tracer = provider.getTracer('cli-test');
-  const root = tracer.startSpan('root');
-  const traceId = root.spanContext().traceId;
-  root.end();
-  for (let i = 1; i < count; i++) {
-    tracer.startSpan(`child-${i}`, { root: false }, undefined).end();
-  }
-  return { body: ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans()) as Uint8Array, traceId };
+  for (let i = 0; i < count; i++) tracer.startSpan(`span-${i}`).end();
+  const spans = exporter.getFinishedSpans();
+  const sent = spans.map((s) => ({ trace_id: s.spanContext().traceId, span_id: s.spanContext().spanId, name: s.name }));
+  return { body: ProtobufTraceSerializer.serializeRequest(spans) as Uint8Array, sent: sortBySpanId(sent) };
 }
 
-async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+const sortBySpanId = (spans: StoredSpan[]) => [...spans].sort((a, b) => a.span_id.localeCompare(b.span_id));
+
+/** Resolves with the first match of `pattern` on stdout; rejects at the deadline or when the process exits first. */
+async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
   let seen = '';
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} in:\n${seen}`)), timeoutMs);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`${why}; no line matching ${pattern} in:\n${seen}\nstderr:\n${stderr}`));
+    };
+    const timer = setTimeout(() => fail(`nothing within ${timeoutMs} ms`), timeoutMs);
+    child.once('exit', (code) => fail(`exited with code ${code}`));
     child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const match = pattern.exec(seen);
@@ -51,6 +62,18 @@ async function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 15_
         clearTimeout(timer);
         resolve(match[0]);
       }
+    });
+  });
+}
+
+/** The exit code, or a rejection naming the deadline if the process is still running then. */
+function exitWithin(child: ChildProcess, timeoutMs: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
+    const timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
     });
   });
 }
@@ -90,23 +113,32 @@ describe('hermes (CLI)', () => {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const line = await waitForLine(child, /OTLP\/HTTP\s+http:\/\/127\.0\.0\.1:(\d+)\S*/);
+      // Deadlines (10 + 5 + 10 s) stay below jest's 30 s test timeout.
+      const line = await waitForLine(child, /OTLP\/HTTP\s+http:\/\/127\.0\.0\.1:(\d+)\S*/, 10_000);
       expect(line).toContain(`127.0.0.1:${otlpPort}`);
-      const { body, traceId } = spansBody(50);
+      const { body, sent } = spansBody(50);
       const sends = Array.from({ length: 4 }, () =>
-        fetch(`http://127.0.0.1:${otlpPort}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf' } }),
+        fetch(`http://127.0.0.1:${otlpPort}/v1/traces`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-protobuf' },
+          signal: AbortSignal.timeout(5_000),
+        }),
       );
       const answers = await Promise.all(sends);
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      const exited = exitWithin(child, 10_000);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      const res = await fetch(`${influxUrl}/query?db=${database}&q=${encodeURIComponent(`SELECT count(span_id) FROM spans`)}`);
-      const json = (await res.json()) as { results: { series?: { values: [string, number][] }[] }[] };
-      // the same body four times is the same 50 spans: a retried request overwrites itself
-      expect(json.results[0].series?.[0].values[0][1]).toBe(50);
-      expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+      const q = encodeURIComponent('SELECT trace_id, span_id, "name" FROM spans');
+      const res = await fetch(`${influxUrl}/query?db=${database}&q=${q}`);
+      const json = (await res.json()) as { results: { series?: { columns: string[]; values: unknown[][] }[] }[] };
+      const series = json.results[0].series?.[0];
+      const stored = (series?.values ?? []).map((v) => Object.fromEntries(series!.columns.map((c, i) => [c, v[i]])));
+      // The same body four times is the same 50 spans: a retried request overwrites itself, so
+      // InfluxDB holds exactly the spans that were sent, each once.
+      expect(sortBySpanId(stored.map(({ trace_id, span_id, name }) => ({ trace_id, span_id, name }) as StoredSpan))).toEqual(sent);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, configSchema, envBindings, loadConfig } from './config';
+import { isHermesError } from './pipeline/errors';
 import { startCollector } from './service';
 import { createLogger } from './pipeline/logger';
 
@@ -18,6 +19,16 @@ Options:
   -c, --config FILE   YAML config file; environment variables override it
   -h, --help          show this help
   -v, --version       print the version
+
+Endpoints (default ports):
+  OTLP/HTTP  :4318  POST /v1/traces, /v1/metrics, /v1/logs (protobuf or JSON; gzip, deflate, zstd)
+  API        :4319  GET /                           every endpoint of the API port
+                    GET /healthz, /readyz, /metrics  liveness, readiness, Prometheus self-metrics
+                    GET /api/errors                  issues (?service=&environment=&release=&from=&to=&status=&limit=)
+                    GET /api/errors/:fingerprint     one issue: frames, chain, recent occurrences
+                    POST /api/errors/:fingerprint/resolve
+                    POST /api/sourcemaps?app=&release=&file=
+                    POST /api/deployments            record a release
 `;
 
 /** Every config key with its type and default, read from the validated schema itself. */
@@ -113,7 +124,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`hermes: ${(err as Error).message}\n`);
       process.exit(2);
     }
-    process.stderr.write(`hermes: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+    // A HermesError is a known failure (a port in use): its message says it all. Anything else is a bug.
+    const text = isHermesError(err) ? err.message : ((err as Error).stack ?? String(err));
+    process.stderr.write(`hermes: failed to start: ${text}\n`);
     process.exit(1);
   },
 );

@@ -4,7 +4,7 @@
  * checks what landed. Exporters resolve only after the collector acknowledged, and the
  * collector acknowledges only after InfluxDB did, so queries run right after a flush.
  */
-import { SeverityNumber, SpanKind, SpanStatusCode, context, trace, type Attributes } from '@opentelemetry/api';
+import { DiagLogLevel, SeverityNumber, SpanKind, SpanStatusCode, context, diag, trace, type Attributes } from '@opentelemetry/api';
 import { OTLPLogExporter as JsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as JsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -16,6 +16,9 @@ import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-log
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { InfluxDB } from 'influx';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RunningCollector } from './service';
 import { dropTestDatabase, startTestCollector } from '../test/support/collector';
 
@@ -169,5 +172,107 @@ describe.each(formats)('OTLP/HTTP $name from the OpenTelemetry JS SDK', (format)
     expect(stored.find((r) => r.level === 'info')).toMatchObject({ body: `order placed (${format.name})` });
     const warn = stored.find((r) => r.level === 'warn');
     expect(JSON.parse(String(warn?.body))).toEqual({ reason: 'slow', ms: 1200 });
+  });
+});
+
+describe('items InfluxDB refuses for good', () => {
+  const refusingDb = `e2e_refused_${process.pid}`;
+  let short: RunningCollector;
+
+  beforeAll(async () => {
+    // A one-hour retention policy: influxd refuses, for good, a point older than that.
+    short = await startTestCollector(refusingDb, { HERMES_INFLUX_RETENTION: '1h' });
+  });
+
+  afterAll(async () => {
+    diag.disable();
+    await short?.shutdown();
+    await dropTestDatabase(refusingDb);
+  });
+
+  it('reach the OpenTelemetry SDK as partial success, while the rest is stored', async () => {
+    const warnings: string[] = [];
+    const capture = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    diag.setLogger({ error: capture, warn: capture, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+    const provider = new TracerProvider({
+      resource: resourceFor('e2e-refused'),
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new ProtoTraceExporter({ url: `${short.urls.otlpHttp}/v1/traces` }) })],
+    });
+    const tracer = provider.getTracer('e2e');
+    const threeHoursAgo = Date.now() - 3 * 3600_000;
+    tracer.startSpan('too old', { startTime: threeHoursAgo }).end(threeHoursAgo + 5);
+    tracer.startSpan('fresh').end();
+    await provider.shutdown();
+
+    expect(warnings.join('\n')).toMatch(/Received Partial Success response:.*"rejectedSpans":"?1"?.*beyond retention policy/);
+    const stored = await new InfluxDB({ host: influxUrl.hostname, port: Number(influxUrl.port), database: refusingDb }).query('SELECT "name" FROM spans');
+    expect((stored as unknown as Row[]).map((r) => r.name)).toEqual(['fresh']);
+  });
+});
+
+describe('pipelines from the config file', () => {
+  const db = `e2e_pipelines_${process.pid}`;
+  let folder: string;
+  let split: RunningCollector;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'hermes-pipelines-'));
+    const configPath = join(folder, 'hermes.yaml');
+    // Traces are analysed for errors; logs are stored as they are; metrics have no pipeline.
+    writeFileSync(
+      configPath,
+      [
+        'service:',
+        '  pipelines:',
+        '    traces:',
+        '      signals: [traces]',
+        '      receivers: [otlp_http, api]',
+        '      processors: [errors]',
+        '      exporters: [influxdb]',
+        '    logs:',
+        '      signals: [logs]',
+        '      receivers: [otlp_http]',
+        '      exporters: [influxdb]',
+        '',
+      ].join('\n'),
+    );
+    split = await startTestCollector(db, {}, configPath);
+  });
+
+  afterAll(async () => {
+    await split?.shutdown();
+    await dropTestDatabase(db);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  const oneGauge = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'm', gauge: { dataPoints: [{ asDouble: 1, timeUnixNano: String(Date.now() * 1e6) }] } }] }] }] };
+  const exception = { 'exception.type': 'TypeError', 'exception.message': 'x is undefined', 'exception.stacktrace': 'TypeError: x is undefined\n    at f (/srv/app/a.js:1:1)' };
+
+  it('runs each signal through its own pipeline, and refuses a signal no pipeline takes', async () => {
+    const traces = new TracerProvider({
+      resource: resourceFor('e2e-pipelines'),
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new ProtoTraceExporter({ url: `${split.urls.otlpHttp}/v1/traces` }) })],
+    });
+    const span = traces.getTracer('e2e').startSpan('failing');
+    span.addEvent('exception', exception);
+    span.end();
+    await traces.shutdown();
+    const logs = new LoggerProvider({
+      resource: resourceFor('e2e-pipelines'),
+      processors: [new SimpleLogRecordProcessor({ exporter: new ProtoLogExporter({ url: `${split.urls.otlpHttp}/v1/logs` }) })],
+    });
+    logs.getLogger('e2e').emit({ severityNumber: SeverityNumber.ERROR, body: 'failed', attributes: exception });
+    await logs.shutdown();
+
+    const query = (q: string) => new InfluxDB({ host: influxUrl.hostname, port: Number(influxUrl.port), database: db }).query(q) as Promise<unknown> as Promise<Row[]>;
+    expect(await query('SELECT "name" FROM spans')).toHaveLength(1);
+    expect(await query('SELECT body FROM logs')).toHaveLength(1);
+    // Only the span's exception went through the errors processor.
+    const occurrences = await query('SELECT span_id FROM error_occurrences');
+    expect(occurrences.map((o) => o.span_id)).toEqual([span.spanContext().spanId]);
+
+    const metrics = await fetch(`${split.urls.otlpHttp}/v1/metrics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(oneGauge) });
+    expect(metrics.status).toBe(404);
+    expect(((await metrics.json()) as { message: string }).message).toBe('no such endpoint: no pipeline takes metrics from otlp_http');
   });
 });

@@ -1,12 +1,47 @@
 import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { cpuUtilization, HostInstrumentation, parseProcNetDev } from './host';
 import { metricNamed, metricsHarness, pointValues } from '../test/support';
 
 const FIXTURE = join(__dirname, '..', 'testdata', 'proc-net-dev.txt');
+const MiB = 1024 * 1024;
+
+/**
+ * The kernel's own figures, read by the test to check the instrumentation against (the suite runs
+ * on Linux: scripts/test.sh installs Debian packages).
+ */
+const kernel = {
+  /** /proc/stat per-CPU tick counters for the modes os.cpus() reports (iowait, softirq, steal excluded). */
+  cpuTicks(): Array<Record<'user' | 'nice' | 'system' | 'idle' | 'interrupt', number>> {
+    return readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .filter((line) => /^cpu\d+ /.test(line))
+      .map((line) => {
+        const [user, nice, system, idle, , interrupt] = line.split(/\s+/).slice(1).map(Number);
+        return { user, nice, system, idle, interrupt };
+      });
+  },
+  /** MemTotal and MemAvailable from /proc/meminfo, in bytes. */
+  memory(): { total: number; available: number } {
+    const text = readFileSync('/proc/meminfo', 'utf8');
+    const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(text)?.[1]) * 1024;
+    return { total: kib('MemTotal'), available: kib('MemAvailable') };
+  },
+  /** What df says of the filesystem holding `path`, in bytes. */
+  filesystem(path: string): { size: number; used: number; avail: number } {
+    const [size, used, avail] = execFileSync('df', ['-B1', '--output=size,used,avail', path], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[1]
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return { size, used, avail };
+  },
+};
 
 describe('parseProcNetDev', () => {
   it('reads bytes, packets, errors and drops per direction from a real /proc/net/dev', () => {
@@ -63,7 +98,18 @@ describe('cpuUtilization', () => {
 
 describe('HostInstrumentation', () => {
   let instrumentation: HostInstrumentation | undefined;
-  afterEach(() => instrumentation?.disable());
+  const tempDirs: string[] = [];
+  afterEach(async () => {
+    instrumentation?.disable();
+    instrumentation = undefined;
+    await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  async function tempDir(): Promise<string> {
+    const dir = await mkdtemp(join(os.tmpdir(), 'hermes-host-'));
+    tempDirs.push(dir);
+    return dir;
+  }
 
   function burnCpu(ms: number): void {
     const end = Date.now() + ms;
@@ -71,6 +117,9 @@ describe('HostInstrumentation', () => {
       // let the CPUs advance so utilization has an interval to measure
     }
   }
+
+  const byAttribute = (points: Array<{ value: number; attributes: Record<string, unknown> }>, key: string) =>
+    Object.fromEntries(points.map((p) => [String(p.attributes[key]), p.value]));
 
   describe('.constructor', () => {
     it('names itself and enables itself unless told not to', () => {
@@ -82,31 +131,79 @@ describe('HostInstrumentation', () => {
   });
 
   describe('.setMeterProvider', () => {
-    it('reports CPU, memory, filesystem and network with semconv names, units and states', async () => {
+    it('reports CPU time shares per mode as /proc/stat counts them over the same interval', async () => {
       const { provider, collect } = metricsHarness();
-      instrumentation = new HostInstrumentation({ procNetDevPath: FIXTURE, filesystemPaths: [os.tmpdir()] });
+      const before = kernel.cpuTicks();
+      instrumentation = new HostInstrumentation({ procNetDevPath: FIXTURE, filesystemPaths: [] });
       instrumentation.setMeterProvider(provider);
-      burnCpu(30);
+      // 1 s of one busy CPU: at 100 ticks/s the interval is long enough that the few ms between
+      // the kernel reads and the instrumentation's own reads move each share by under 0.05.
+      burnCpu(1000);
       const metrics = await collect();
+      const after = kernel.cpuTicks();
 
-      const cpu = pointValues(metricNamed(metrics, 'system.cpu.utilization'));
-      expect(cpu.map((p) => p.attributes['cpu.mode']).sort()).toEqual(['idle', 'interrupt', 'nice', 'system', 'user']);
-      expect(cpu.reduce((sum, p) => sum + p.value, 0)).toBeCloseTo(1);
-      expect(pointValues(metricNamed(metrics, 'system.cpu.logical.count'))[0].value).toBe(os.cpus().length);
+      const modes = ['user', 'nice', 'system', 'idle', 'interrupt'] as const;
+      const delta = Object.fromEntries(modes.map((m) => [m, after.reduce((sum, t, i) => sum + t[m] - before[i][m], 0)]));
+      const elapsed = modes.reduce((sum, m) => sum + delta[m], 0);
+      const cpu = metricNamed(metrics, 'system.cpu.utilization');
+      expect(cpu.descriptor.unit).toBe('1');
+      const share = byAttribute(pointValues(cpu), 'cpu.mode');
+      expect(Object.keys(share).sort()).toEqual([...modes].sort());
+      for (const mode of modes) expect({ mode, share: share[mode] }).toEqual({ mode, share: expect.closeTo(delta[mode] / elapsed, 1) });
+      expect(pointValues(metricNamed(metrics, 'system.cpu.logical.count'))[0].value).toBe(after.length);
+    });
 
+    it('reports memory as /proc/meminfo does: MemTotal, and MemAvailable as free', async () => {
+      const { provider, collect } = metricsHarness();
+      instrumentation = new HostInstrumentation({ procNetDevPath: FIXTURE, filesystemPaths: [] });
+      instrumentation.setMeterProvider(provider);
+      const before = kernel.memory();
+      const metrics = await collect();
+      const after = kernel.memory();
+      // Other processes allocate meanwhile: allow what moved between the two reads, plus 64 MiB.
+      const slack = Math.abs(after.available - before.available) + 64 * MiB;
+
+      expect(pointValues(metricNamed(metrics, 'system.memory.limit'))[0].value).toBe(before.total);
       const memory = metricNamed(metrics, 'system.memory.usage');
       expect(memory.descriptor.unit).toBe('By');
-      const byState = Object.fromEntries(pointValues(memory).map((p) => [p.attributes['system.memory.state'], p.value]));
-      expect(byState.used + byState.free).toBe(os.totalmem());
-      const memoryUse = pointValues(metricNamed(metrics, 'system.memory.utilization'))[0].value;
-      expect(memoryUse).toBeGreaterThan(0);
-      expect(memoryUse).toBeLessThan(1);
+      const byState = byAttribute(pointValues(memory), 'system.memory.state');
+      expect(Object.keys(byState).sort()).toEqual(['free', 'used']);
+      expect(Math.abs(byState.free - before.available)).toBeLessThanOrEqual(slack);
+      expect(Math.abs(byState.used - (before.total - before.available))).toBeLessThanOrEqual(slack);
+      const utilization = pointValues(metricNamed(metrics, 'system.memory.utilization'))[0].value;
+      expect(Math.abs(utilization - (before.total - before.available) / before.total)).toBeLessThanOrEqual(slack / before.total);
+    });
 
-      const fsUsage = pointValues(metricNamed(metrics, 'system.filesystem.usage'));
-      expect(new Set(fsUsage.map((p) => p.attributes['system.filesystem.mountpoint']))).toEqual(new Set([os.tmpdir()]));
-      const fsTotal = fsUsage.reduce((sum, p) => sum + p.value, 0);
-      expect(fsTotal).toBe(pointValues(metricNamed(metrics, 'system.filesystem.limit'))[0].value);
-      expect(fsTotal).toBeGreaterThan(0);
+    it('reports each filesystem path as df does: size, used, available and root-reserved bytes', async () => {
+      const { provider, collect } = metricsHarness();
+      const path = os.tmpdir();
+      instrumentation = new HostInstrumentation({ procNetDevPath: FIXTURE, filesystemPaths: [path] });
+      instrumentation.setMeterProvider(provider);
+      const before = kernel.filesystem(path);
+      const metrics = await collect();
+      const after = kernel.filesystem(path);
+      // Other processes write to the same disk meanwhile: allow what moved, plus 256 MiB.
+      const slack = Math.abs(after.used - before.used) + Math.abs(after.avail - before.avail) + 256 * MiB;
+
+      const limit = pointValues(metricNamed(metrics, 'system.filesystem.limit'));
+      expect(limit).toEqual([{ value: before.size, attributes: { 'system.filesystem.mountpoint': path } }]);
+      const usage = metricNamed(metrics, 'system.filesystem.usage');
+      expect(usage.descriptor.unit).toBe('By');
+      expect(new Set(pointValues(usage).map((p) => p.attributes['system.filesystem.mountpoint']))).toEqual(new Set([path]));
+      const byState = byAttribute(pointValues(usage), 'system.filesystem.state');
+      expect(Object.keys(byState).sort()).toEqual(['free', 'reserved', 'used']);
+      expect(Math.abs(byState.used - before.used)).toBeLessThanOrEqual(slack);
+      expect(Math.abs(byState.free - before.avail)).toBeLessThanOrEqual(slack);
+      expect(Math.abs(byState.reserved - (before.size - before.used - before.avail))).toBeLessThanOrEqual(slack);
+      const utilization = pointValues(metricNamed(metrics, 'system.filesystem.utilization'))[0].value;
+      expect(Math.abs(utilization - before.used / before.size)).toBeLessThanOrEqual(slack / before.size);
+    });
+
+    it('reports network counters of the /proc/net/dev file it is given, without loopback', async () => {
+      const { provider, collect } = metricsHarness();
+      instrumentation = new HostInstrumentation({ procNetDevPath: FIXTURE, filesystemPaths: [] });
+      instrumentation.setMeterProvider(provider);
+      const metrics = await collect();
 
       const io = metricNamed(metrics, 'system.network.io');
       expect(io.descriptor.unit).toBe('By');
@@ -125,7 +222,7 @@ describe('HostInstrumentation', () => {
 
     it('degrades gracefully: a missing /proc/net/dev or path drops only those metrics', async () => {
       const { provider, collect } = metricsHarness();
-      const dir = await mkdtemp(join(os.tmpdir(), 'hermes-host-'));
+      const dir = await tempDir();
       instrumentation = new HostInstrumentation({
         procNetDevPath: join(dir, 'no-such-file'),
         filesystemPaths: [join(dir, 'missing'), dir],
@@ -141,7 +238,7 @@ describe('HostInstrumentation', () => {
   describe('.disable', () => {
     it('stops emission: network counters stop following /proc/net/dev', async () => {
       const { provider, collect } = metricsHarness();
-      const dir = await mkdtemp(join(os.tmpdir(), 'hermes-host-'));
+      const dir = await tempDir();
       const netDev = join(dir, 'dev');
       await writeFile(netDev, readFileSync(FIXTURE, 'utf8'));
       instrumentation = new HostInstrumentation({ procNetDevPath: netDev });

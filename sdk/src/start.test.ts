@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
   logsIn,
@@ -14,6 +15,38 @@ const CJS_SERVER = join(REPO_ROOT, 'sdk', 'testdata', 'cjs-app', 'server.js');
 const SPAN_KIND_SERVER = 2;
 const SPAN_KIND_CLIENT = 3;
 
+/** Resolves once `child` prints `text` on stdout; rejects if it exits first or at the deadline. */
+function printed(child: ChildProcess, text: string, timeoutMs: number, stderr: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`no "${text}" on stdout: ${why}\nstdout: ${stdout}\nstderr: ${stderr()}`));
+    };
+    const timer = setTimeout(() => fail(`nothing within ${timeoutMs} ms`), timeoutMs);
+    child.once('exit', (code, signal) => fail(`exited (${code ?? signal})`));
+    child.stdout?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (stdout.includes(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+/** The exit code and signal; rejects if the child still runs at the deadline. */
+function exited(child: ChildProcess, timeoutMs: number): Promise<[number | null, NodeJS.Signals | null]> {
+  return new Promise((resolve, reject) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve([child.exitCode, child.signalCode]);
+    const timer = setTimeout(() => reject(new Error(`still running after ${timeoutMs} ms`)), timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve([code, signal]);
+    });
+  });
+}
+
 /**
  * A CommonJS app in a child process with the built SDK, exporting OTLP/HTTP JSON over a real
  * socket to a recording endpoint. The app exports metrics every 60 s and spans in 5 s batches
@@ -28,7 +61,8 @@ describe('startHermes (child process, real OTLP/HTTP exporters)', () => {
   it('delivers http spans, custom spans, runtime/host/custom metrics and correlated logs, all flushed by shutdown', async () => {
     const result = await run();
     expect(result.stderr).toBe('');
-    expect(JSON.parse(result.stdout)).toEqual({ seen: ['page.view'] });
+    const output = JSON.parse(result.stdout) as { seen: string[]; pid: number };
+    expect(output.seen).toEqual(['page.view']);
 
     const spans = spansIn(sink().received);
     const server = spans.find((s) => s.kind === SPAN_KIND_SERVER)!;
@@ -42,8 +76,8 @@ describe('startHermes (child process, real OTLP/HTTP exporters)', () => {
       'deployment.environment.name': 'staging',
       'telemetry.sdk.language': 'nodejs',
     });
-    expect(server.resource['host.name']).toEqual(expect.any(String));
-    expect(server.resource['process.pid']).toEqual(expect.any(Number));
+    expect(server.resource['host.name']).toBe(hostname());
+    expect(server.resource['process.pid']).toBe(output.pid);
 
     const metrics = metricNamesIn(sink().received);
     for (const name of [
@@ -74,14 +108,18 @@ describe('startHermes (child process, real OTLP/HTTP exporters)', () => {
     expect(metrics).toContain('v8js.memory.heap.used');
   });
 
-  it('sends http/protobuf by default and nothing at all with OTEL_SDK_DISABLED=true', async () => {
-    await runNode([CJS_APP], { HERMES_ENDPOINT: sink().url });
+  it('sends http/protobuf by default', async () => {
+    const result = await runNode([CJS_APP], { HERMES_ENDPOINT: sink().url });
+    expect(result.code).toBe(0);
     expect(new Set(sink().received.map((r) => `${r.path} ${r.contentType}`))).toEqual(
       new Set(['/v1/traces application/x-protobuf', '/v1/metrics application/x-protobuf', '/v1/logs application/x-protobuf']),
     );
-    sink().received.splice(0);
+  });
+
+  it('sends nothing at all with OTEL_SDK_DISABLED=true', async () => {
     const disabled = await run({ OTEL_SDK_DISABLED: 'true' });
-    expect(JSON.parse(disabled.stdout)).toEqual({ seen: [] });
+    expect(disabled.code).toBe(0);
+    expect((JSON.parse(disabled.stdout) as { seen: string[] }).seen).toEqual([]);
     expect(sink().received).toEqual([]);
   });
 
@@ -92,15 +130,18 @@ describe('startHermes (child process, real OTLP/HTTP exporters)', () => {
     });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => c.toString().includes('ready') && resolve()));
-    expect(sink().received).toEqual([]); // batches and the 10 s metric interval still hold everything
-    child.kill('SIGTERM');
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-      child.on('exit', (c, s) => resolve([c, s])),
-    );
-    expect([code, signal]).toEqual([null, 'SIGTERM']);
-    expect(stderr).toBe('');
-    expect(spansIn(sink().received).some((s) => s.kind === SPAN_KIND_SERVER)).toBe(true);
-    expect(metricNamesIn(sink().received)).toContain('process.cpu.time');
+    try {
+      // Deadlines (15 + 10 s) stay below jest's 30 s test timeout.
+      await printed(child, 'ready', 15_000, () => stderr);
+      expect(sink().received).toEqual([]); // batches and the 10 s metric interval still hold everything
+      const exit = exited(child, 10_000);
+      child.kill('SIGTERM');
+      expect(await exit).toEqual([null, 'SIGTERM']);
+      expect(stderr).toBe('');
+      expect(spansIn(sink().received).some((s) => s.kind === SPAN_KIND_SERVER)).toBe(true);
+      expect(metricNamesIn(sink().received)).toContain('process.cpu.time');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });

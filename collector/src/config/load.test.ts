@@ -1,14 +1,22 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './env';
 import { loadConfig } from './load';
 
+const folders: string[] = [];
+
 function yamlFile(text: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'hermes-config-')), 'hermes.yaml');
+  const folder = mkdtempSync(join(tmpdir(), 'hermes-config-'));
+  folders.push(folder);
+  const path = join(folder, 'hermes.yaml');
   writeFileSync(path, text);
   return path;
 }
+
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
 
 describe('loadConfig', () => {
   it('gives the documented defaults with no file and no environment', () => {

@@ -4,10 +4,14 @@ import { startCollector, type RunningCollector } from '../../src/service';
 
 export const testInfluxUrl = (): string => process.env.HERMES_TEST_INFLUX_URL ?? 'http://127.0.0.1:8086';
 
-/** Starts a collector writing to `database`; `env` adds or overrides HERMES_* settings. */
-export function startTestCollector(database: string, env: Record<string, string> = {}): Promise<RunningCollector> {
+/**
+ * Starts a collector writing to `database`; `env` adds or overrides HERMES_* settings and
+ * `configPath` names a YAML file for what has no variable (pipelines).
+ */
+export function startTestCollector(database: string, env: Record<string, string> = {}, configPath?: string): Promise<RunningCollector> {
   return startCollector(
     loadConfig({
+      configPath,
       env: {
         HERMES_OTLP_HTTP_PORT: '0',
         HERMES_API_PORT: '0',

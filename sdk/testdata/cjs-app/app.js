@@ -1,4 +1,4 @@
-// A small CommonJS app monitored with startHermes(); prints what its event listener saw.
+// A small CommonJS app monitored with startHermes(); prints what its event listener saw, and its pid.
 const { startHermes, trackEvent, captureException, measure, onEvent, metrics } = require('@hermes/sdk');
 
 const hermes = startHermes({ metricExportIntervalMs: 60_000 });
@@ -27,5 +27,5 @@ server.listen(0, '127.0.0.1', async () => {
   metrics.getMeter('app').createCounter('app.orders').add(3);
   server.close();
   await hermes.shutdown();
-  console.log(JSON.stringify({ seen }));
+  console.log(JSON.stringify({ seen, pid: process.pid }));
 });

@@ -106,11 +106,33 @@ describe('InfluxdbExporter (delivery)', () => {
       // A field type conflict: trace_id already exists as an integer.
       const res = await fetch(`${sharedUrl}/write?db=${db}&rp=hermes`, { method: 'POST', body: 'spans trace_id=1i' });
       expect(res.status).toBe(204);
-      await exporter.consume(spans(3));
+      await expect(exporter.consume(spans(3))).resolves.toEqual({
+        refusedItems: 3,
+        refusal: expect.stringMatching(/^influxdb refused 3 of 3 items: partial write: field type conflict/),
+      });
       expect(await droppedPoints(metrics, 'rejected')).toBe(3);
       expect(await writeDurationCount(metrics, 'rejected')).toBe(1);
       expect(await writeDurationCount(metrics, 'retry')).toBe(0);
       expect(exporter.health().ready).toBe(true);
+    });
+
+    it('tells each batch sharing a write request how many of its own points influxd refused', async () => {
+      const { exporter, metrics, db } = exporterFor(sharedUrl, { maxConcurrentWrites: 1 });
+      await exporter.start();
+      // `colour` already exists as a float: a string colour is refused, every other point is taken.
+      const res = await fetch(`${sharedUrl}/write?db=${db}&rp=hermes`, { method: 'POST', body: 'spans colour=1' });
+      expect(res.status).toBe(204);
+      const first = exporter.consume(spans(1));
+      // Queued while the first write is in flight, so they go out together in the next request.
+      const conflicting = exporter.consume(traces([0, 1].map(() => span({ attributes: [{ key: 'colour', value: 'red' }] }))));
+      const clean = exporter.consume(spans(3));
+      await expect(Promise.all([first, conflicting, clean])).resolves.toEqual([
+        { refusedItems: 0, refusal: '' },
+        { refusedItems: 2, refusal: expect.stringContaining('field type conflict') },
+        { refusedItems: 0, refusal: '' },
+      ]);
+      expect(await countSpans(sharedUrl, db)).toBe(4);
+      expect(await droppedPoints(metrics, 'rejected')).toBe(2);
     });
 
     it('retries 5xx answers with backoff until influxd takes the write', async () => {

@@ -52,13 +52,14 @@ function isReserved(key: string, columns: ReadonlySet<string>): boolean {
  * The field name of a span or log attribute (`prefix` '') or of a resource attribute
  * (`prefix` 'resource.'). The suffix decides the field type, so a key that is a string in
  * one batch and a number in the next never conflicts: strings keep the key (`:str` appended
- * if it already ends in `:num`/`:bool`), numbers go to `<key>:num`, booleans to `<key>:bool`.
+ * if it already ends in `:num`, `:bool` or `:str`, so the suffix is never ambiguous), numbers
+ * go to `<key>:num`, booleans to `<key>:bool`.
  */
 export function attributeFieldName(key: string, kind: ValueKind, columns: ReadonlySet<string>, prefix = ''): string {
   let name = prefix !== '' ? prefix + key : isReserved(key, columns) ? ATTR_PREFIX + key : key;
   if (kind === ValueKind.NUM) name += NUM_SUFFIX;
   else if (kind === ValueKind.BOOL) name += BOOL_SUFFIX;
-  else if (name.endsWith(NUM_SUFFIX) || name.endsWith(BOOL_SUFFIX)) name += STR_SUFFIX;
+  else if (name.endsWith(NUM_SUFFIX) || name.endsWith(BOOL_SUFFIX) || name.endsWith(STR_SUFFIX)) name += STR_SUFFIX;
   return name;
 }
 
@@ -79,7 +80,7 @@ export type StoredKey =
 export function parseStoredKey(stored: string, columns: ReadonlySet<string>): StoredKey {
   let name = stored;
   let kind = ValueKind.STR;
-  if (name.endsWith(STR_SUFFIX) && (name.endsWith(NUM_SUFFIX + STR_SUFFIX) || name.endsWith(BOOL_SUFFIX + STR_SUFFIX))) {
+  if (name.endsWith(STR_SUFFIX)) {
     name = name.slice(0, -STR_SUFFIX.length);
   } else if (name.endsWith(NUM_SUFFIX)) {
     name = name.slice(0, -NUM_SUFFIX.length);
