@@ -3,7 +3,8 @@
  * real signals, the real influxd of jest's global setup.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -14,12 +15,15 @@ const cli = join(__dirname, '../bin/hermes.js');
 const built = join(__dirname, '../dist/cli.js');
 const influxUrl = process.env.HERMES_TEST_INFLUX_URL as string;
 const database = `cli_${process.pid}`;
+/** The started collector's own data folder (its write-ahead log). */
+const dataDir = mkdtempSync(join(tmpdir(), 'hermes-cli-test-'));
 
 beforeAll(() => {
   if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first`);
 });
 
 afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
   await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${database}"`)}`, { method: 'POST' });
 });
 
@@ -109,6 +113,7 @@ describe('hermes (CLI)', () => {
         HERMES_API_PORT: String(apiPort),
         HERMES_INFLUX_URL: influxUrl,
         HERMES_INFLUX_DATABASE: database,
+        HERMES_DATA_DIR: dataDir,
         HERMES_LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -87,6 +87,7 @@ describe.each(formats)('OTLP/HTTP $name from the OpenTelemetry JS SDK', (format)
     child.end(start + 35);
     parent.end(start + 250);
     await provider.shutdown();
+    await collector.written();
 
     const traceId = parent.spanContext().traceId;
     const stored = await rows(`SELECT * FROM spans WHERE trace_id = '${traceId}' ORDER BY time`);
@@ -141,6 +142,7 @@ describe.each(formats)('OTLP/HTTP $name from the OpenTelemetry JS SDK', (format)
     const gauge = meter.createGauge(`e2e.${format.name}.temperature`);
     gauge.record(21.5);
     await provider.shutdown();
+    await collector.written();
 
     const counts = await rows(`SELECT last(value) FROM "e2e.${format.name}.orders" GROUP BY "payment.method"`);
     const byMethod = Object.fromEntries(counts.map((r) => [r['payment.method'], r.last]));
@@ -164,6 +166,7 @@ describe.each(formats)('OTLP/HTTP $name from the OpenTelemetry JS SDK', (format)
     logger.emit({ severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: `order placed (${format.name})` });
     logger.emit({ severityNumber: SeverityNumber.WARN, body: { reason: 'slow', ms: 1200 } });
     await provider.shutdown();
+    await collector.written();
 
     const stored = await rows(`SELECT * FROM logs WHERE service = '${service}' ORDER BY time`);
     expect(stored).toHaveLength(3);
@@ -203,10 +206,39 @@ describe('items InfluxDB refuses for good', () => {
     tracer.startSpan('too old', { startTime: threeHoursAgo }).end(threeHoursAgo + 5);
     tracer.startSpan('fresh').end();
     await provider.shutdown();
+    await short.written();
 
-    expect(warnings.join('\n')).toMatch(/Received Partial Success response:.*"rejectedSpans":"?1"?.*beyond retention policy/);
+    // Known before the write: refused at encoding, so the sender hears of it even though the
+    // write-ahead log acknowledges before InfluxDB sees the batch.
+    expect(warnings.join('\n')).toMatch(/Received Partial Success response:.*"rejectedSpans":"?1"?.*older than the retention policy keeps \(1h\)/);
     const stored = await new InfluxDB({ host: influxUrl.hostname, port: Number(influxUrl.port), database: refusingDb }).query('SELECT "name" FROM spans');
     expect((stored as unknown as Row[]).map((r) => r.name)).toEqual(['fresh']);
+  });
+
+  it('with no write-ahead log, InfluxDB\'s own refusals reach the SDK as partial success', async () => {
+    const conflictDb = `e2e_conflict_${process.pid}`;
+    const direct = await startTestCollector(conflictDb, { HERMES_QUEUE: 'none' });
+    try {
+      // `colour` exists as a float in this shard: a string colour is refused for good.
+      const res = await fetch(`${influxUrl.origin}/write?db=${conflictDb}&rp=hermes`, { method: 'POST', body: 'spans colour=1' });
+      expect(res.status).toBe(204);
+      const warnings: string[] = [];
+      const capture = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+      diag.setLogger({ error: capture, warn: capture, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+      const provider = new TracerProvider({
+        resource: resourceFor('e2e-conflict'),
+        spanProcessors: [new SimpleSpanProcessor({ exporter: new ProtoTraceExporter({ url: `${direct.urls.otlpHttp}/v1/traces` }) })],
+      });
+      provider.getTracer('e2e').startSpan('conflicting', { attributes: { colour: 'red' } }).end();
+      provider.getTracer('e2e').startSpan('fine', { attributes: { size: 'xl' } }).end();
+      await provider.shutdown();
+      expect(warnings.join('\n')).toMatch(/Received Partial Success response:.*"rejectedSpans":"?1"?.*field type conflict/);
+      const stored = await new InfluxDB({ host: influxUrl.hostname, port: Number(influxUrl.port), database: conflictDb }).query('SELECT "name" FROM spans WHERE "name" <> \'\'');
+      expect((stored as unknown as Row[]).map((r) => r.name)).toEqual(['fine']);
+    } finally {
+      await direct.shutdown();
+      await dropTestDatabase(conflictDb);
+    }
   });
 });
 
@@ -263,6 +295,7 @@ describe('pipelines from the config file', () => {
     });
     logs.getLogger('e2e').emit({ severityNumber: SeverityNumber.ERROR, body: 'failed', attributes: exception });
     await logs.shutdown();
+    await split.written();
 
     const query = (q: string) => new InfluxDB({ host: influxUrl.hostname, port: Number(influxUrl.port), database: db }).query(q) as Promise<unknown> as Promise<Row[]>;
     expect(await query('SELECT "name" FROM spans')).toHaveLength(1);

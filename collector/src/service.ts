@@ -13,6 +13,8 @@ import { fanOut, routeBySignal } from './pipeline/fan-out';
 import { silentLogger, type Logger } from './pipeline/logger';
 import { SelfMetrics } from './pipeline/self-metrics';
 import { InfluxStorage } from './storage/influxdb';
+import { WriteAheadLog } from './queue';
+import { join } from 'node:path';
 import type { InfluxdbExporter } from './exporters/influxdb';
 import type { OtlpHttpReceiver } from './receivers/otlp-http';
 
@@ -27,6 +29,11 @@ export interface RunningCollector {
   /** The same as base URLs, for programs: OTLP/HTTP (append /v1/traces...) and the API port. */
   readonly urls: { otlpHttp: string; api: string };
   readonly metrics: SelfMetrics;
+  /**
+   * Resolves once everything acknowledged so far is in InfluxDB (the write-ahead log holds
+   * nothing unwritten); rejects after `timeoutMs`. For programs that read what they sent.
+   */
+  written(timeoutMs?: number): Promise<void>;
   /** Stops intake, flushes, and returns within config.shutdownTimeoutMs. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -88,7 +95,8 @@ export async function startCollector(config: HermesConfig, options: StartOptions
   const logger = options.logger ?? silentLogger;
   const metrics = options.metrics ?? new SelfMetrics({ processMetrics: true });
   const storage = new InfluxStorage(config.storage.influxdb);
-  const host: ComponentHost = { storage, dataDir: config.dataDir };
+  const wal = config.queue.type === 'wal' ? await openWriteAheadLog(config, logger, metrics) : undefined;
+  const host: ComponentHost = { storage, dataDir: config.dataDir, queue: wal };
   const settings = (id: string): ComponentSettings => ({ id, logger: logger.child(id), metrics, host });
   const built = build(config, settings);
 
@@ -126,6 +134,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
         logger.error('shutdown failed', { error: (err as Error).message });
       }
     }
+    await wal?.close();
   };
   try {
     for (const component of [...built.exporters.values(), ...built.processors, ...built.receivers.values(), api]) {
@@ -144,6 +153,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     ...(otlp ? [{ name: 'OTLP/HTTP', url: `${urls.otlpHttp}/v1/{traces,metrics,logs}` }] : []),
     { name: 'API', url: `${urls.api} (GET / lists every endpoint)` },
     { name: 'InfluxDB', url: storage.describe() },
+    ...(wal ? [{ name: 'WAL', url: `${join(config.dataDir, 'wal')} (acknowledged once on disk${config.queue.fsync ? ', fsync' : ', NO fsync'})` }] : []),
   ];
   logger.info('collector started', { endpoints, pipelines: Object.keys(config.service.pipelines) });
 
@@ -152,6 +162,37 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     endpoints,
     urls,
     metrics,
+    written: async (timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (wal && wal.pendingEntries > 0) {
+        if (Date.now() > deadline) throw new Error(`${wal.pendingEntries} batches still unwritten after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
     shutdown: () => (stopping ??= stopAll(Date.now() + config.shutdownTimeoutMs)),
   };
+}
+
+/** Opens the write-ahead log under dataDir/wal, reads back what it holds, and reports it. */
+async function openWriteAheadLog(config: HermesConfig, logger: Logger, metrics: SelfMetrics): Promise<WriteAheadLog> {
+  const MiB = 1024 * 1024;
+  const q = config.queue;
+  const wal = new WriteAheadLog({
+    dir: join(config.dataDir, 'wal'),
+    maxBytes: q.maxMiB * MiB,
+    segmentMaxBytes: q.segmentMiB * MiB,
+    fsync: q.fsync,
+    memoryCacheBytes: q.memoryCacheMiB * MiB,
+    retryAfterSeconds: q.retryAfterSeconds,
+    logger: logger.child('wal'),
+    onFsync: (seconds) => metrics.queueFsync.observe(seconds),
+  });
+  const report = await wal.open();
+  metrics.queueReplayedPoints.inc(report.lines);
+  metrics.queueCorruptBytes.inc(report.corruptBytes);
+  metrics.observeQueue(() => ({ bytes: wal.bytes, segments: wal.segmentCount, pendingEntries: wal.pendingEntries, oldestAgeSeconds: wal.oldestPendingAgeSeconds() }));
+  if (report.entries > 0 || report.corruptBytes > 0) {
+    logger.info('write-ahead log read back; its batches are written to InfluxDB again', { ...report });
+  }
+  return wal;
 }

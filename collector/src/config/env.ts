@@ -26,6 +26,9 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HERMES_INFLUX_CREATE_DATABASE', path: ['storage', 'influxdb', 'createDatabase'], kind: 'boolean', description: 'create database and retention policy when missing' },
   { name: 'HERMES_TAG_ATTRIBUTES', path: ['storage', 'influxdb', 'tagAttributes'], kind: 'list', description: 'comma-separated span/log attribute keys stored as tags' },
   { name: 'HERMES_ERRORS_ENABLED', path: ['processors', 'errors', 'enabled'], kind: 'boolean', description: 'group exceptions into issues (the errors analyzer)' },
+  { name: 'HERMES_QUEUE', path: ['queue', 'type'], kind: 'string', description: "'wal' (acknowledge once on local disk) or 'none' (once InfluxDB stored it)" },
+  { name: 'HERMES_QUEUE_MAX_MIB', path: ['queue', 'maxMiB'], kind: 'integer', description: 'cap of the write-ahead log on disk; past it senders get 503' },
+  { name: 'HERMES_QUEUE_FSYNC', path: ['queue', 'fsync'], kind: 'boolean', description: 'fsync the write-ahead log before acknowledging' },
   { name: 'HERMES_DATA_DIR', path: ['dataDir'], kind: 'string', description: 'folder for Hermes state' },
   { name: 'HERMES_LOG_LEVEL', path: ['logLevel'], kind: 'string', description: 'debug, info, warn or error' },
 ];

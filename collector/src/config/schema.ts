@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DEFAULT_BIND_HOST } from './bind-host';
 import { apiServerConfigSchema } from '../api';
 import { API_SOURCE, exporterFactories, processorFactories, receiverFactories } from '../components';
+import { queueConfigSchema } from '../queue';
 import { influxStorageConfigSchema } from '../storage/influxdb';
 
 /** Reserved so configs and env written today keep working when the gRPC receiver lands. */
@@ -58,10 +59,11 @@ function checkPipelines(pipelines: Record<string, PipelineConfig>, ctx: z.Refine
 export const configSchema = z
   .strictObject({
     host: z.string().min(1).default(DEFAULT_BIND_HOST).describe('Bind address of every listener unless a section names its own.'),
-    dataDir: z.string().min(1).default('.hermes/data').describe('Folder for Hermes state (uploaded source maps).'),
+    dataDir: z.string().min(1).default('.hermes/data').describe('Folder for Hermes state: the write-ahead log, uploaded source maps. One Hermes per folder.'),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Least severe log line written (JSON lines on stderr).'),
     shutdownTimeoutMs: z.number().int().positive().default(10_000).describe('On SIGTERM/SIGINT: how long to flush before giving up and exiting.'),
     storage: z.strictObject({ influxdb: influxStorageConfigSchema.prefault({}) }).prefault({}),
+    queue: queueConfigSchema.prefault({}),
     // One section per registered type (components.ts), validated by the factory's own schema.
     receivers: z
       .strictObject({

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { TelemetryBatch } from '../model/telemetry';
 import { HermesError } from './errors';
+import type { WriteQueue } from '../queue';
 import type { InfluxStorage } from '../storage/influxdb';
 import type { Logger } from './logger';
 import type { SelfMetrics } from './self-metrics';
@@ -15,6 +16,11 @@ export interface Receipt {
   refusedItems: number;
   /** Why, in words for the sender's partial-success message; '' when nothing was refused. */
   refusal: string;
+  /**
+   * Present when the batch was acknowledged before storage had it (a write-ahead log):
+   * resolves once it is in InfluxDB, for writers that must read their own write.
+   */
+  written?: Promise<void>;
 }
 
 /** The receipt of a batch taken whole. */
@@ -35,10 +41,12 @@ export interface Consumer {
   consume(batch: TelemetryBatch): Promise<Receipt>;
 }
 
-/** Two receipts of one batch (fan-out): the worse count, the first reason. */
+/** Two receipts of one batch (fan-out): the worse count, the first reason, written when both are. */
 export function mergeReceipts(a: Receipt, b: Receipt): Receipt {
-  if (b.refusedItems <= a.refusedItems) return a;
-  return { refusedItems: b.refusedItems, refusal: a.refusal || b.refusal };
+  const worse = b.refusedItems > a.refusedItems ? b : a;
+  const merged: Receipt = { refusedItems: worse.refusedItems, refusal: worse.refusal || a.refusal || b.refusal };
+  if (a.written || b.written) merged.written = Promise.all([a.written, b.written]).then(() => undefined);
+  return merged;
 }
 
 /**
@@ -55,8 +63,10 @@ export interface Lifecycle {
 export interface ComponentHost {
   /** The one InfluxDB this collector writes to and reads from. */
   storage: InfluxStorage;
-  /** Folder for state that must survive a restart (source maps; later the write-ahead log). */
+  /** Folder for state that must survive a restart (source maps, the write-ahead log). */
   dataDir: string;
+  /** Where encoded batches wait for storage (the write-ahead log); absent: written straight through. */
+  queue?: WriteQueue;
 }
 
 /** What every component gets from the host, besides its own config. */
@@ -82,10 +92,12 @@ export interface ComponentFactory<Config, Instance extends Lifecycle, Next = Con
 
 
 /**
- * For writes that are one record the caller needs stored (API writes): a refusal is an
- * error to answer with, not a partial success.
+ * For writes that are one record the caller needs stored and readable (API writes): a
+ * refusal is an error to answer with, not a partial success, and it waits for the record
+ * to be in InfluxDB (read-your-writes), not only safe in the write-ahead log.
  */
 export async function consumeWhole(consumer: Consumer, batch: TelemetryBatch): Promise<void> {
   const receipt = await consumer.consume(batch);
   if (receipt.refusedItems > 0) throw new HermesError('HERMES_ERR_STORAGE_REFUSED', receipt.refusal);
+  await receipt.written;
 }

@@ -4,6 +4,13 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+export interface QueueState {
+  bytes: number;
+  segments: number;
+  pendingEntries: number;
+  oldestAgeSeconds: number;
+}
+
 export class SelfMetrics {
   readonly registry = new Registry();
 
@@ -74,6 +81,59 @@ export class SelfMetrics {
     labelNames: ['processor'] as const,
     registers: [this.registry],
   });
+
+  /** The write-ahead log, read at scrape time from the source `observeQueue` registers. */
+  private queueSource: (() => QueueState) | undefined;
+
+  readonly queueBytes: Gauge = this.queueGauge('hermes_queue_bytes', 'Bytes of the write-ahead log on disk', (q) => q.bytes);
+  readonly queueSegments: Gauge = this.queueGauge('hermes_queue_segments', 'Files of the write-ahead log', (q) => q.segments);
+  readonly queuePendingEntries: Gauge = this.queueGauge(
+    'hermes_queue_pending_entries',
+    'Batches in the write-ahead log not yet written to InfluxDB',
+    (q) => q.pendingEntries,
+  );
+  readonly queueOldestAge: Gauge = this.queueGauge(
+    'hermes_queue_oldest_unwritten_age_seconds',
+    'Age of the oldest batch in the write-ahead log not yet written to InfluxDB (0 when none)',
+    (q) => q.oldestAgeSeconds,
+  );
+
+  readonly queueFsync = new Histogram({
+    name: 'hermes_queue_fsync_duration_seconds',
+    help: 'Latency of one fsync of the write-ahead log (one per group of concurrent batches)',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly queueReplayedPoints = new Counter({
+    name: 'hermes_queue_replayed_points_total',
+    help: 'Points read back from the write-ahead log at start, to be written (again) to InfluxDB',
+    registers: [this.registry],
+  });
+
+  readonly queueCorruptBytes = new Counter({
+    name: 'hermes_queue_corrupt_bytes_total',
+    help: 'Bytes of the write-ahead log cut off at start because a record was torn or failed its checksum',
+    registers: [this.registry],
+  });
+
+  /** Reports the write-ahead log's state on every scrape. */
+  observeQueue(source: () => QueueState): void {
+    this.queueSource = source;
+  }
+
+  private queueGauge(name: string, help: string, read: (state: QueueState) => number): Gauge {
+    const source = () => this.queueSource?.();
+    return new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        const state = source();
+        this.set(state === undefined ? 0 : read(state));
+      },
+    });
+  }
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'hermes_' });

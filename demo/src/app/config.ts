@@ -31,8 +31,16 @@ export function readServiceEnv(env: NodeJS.ProcessEnv = process.env): ServiceEnv
  * Listens on loopback, prints `NAME: listening on PORT` (launch.ts waits for that line), and
  * on SIGTERM/SIGINT stops accepting and then closes `pool`. Hermes' own signal handler (from
  * `--import @hermes/sdk/register`) flushes telemetry meanwhile; the process ends when both are done.
+ * On SIGUSR2 it calls `flushTelemetry` and then prints `NAME: flushed` (launch.ts's `flush()`):
+ * how `npm start` makes sure what the services saw has reached Hermes before it reports.
  */
-export function serve(name: string, app: Express, port: number, pool: { end(): Promise<void> }): void {
+export function serve(
+  name: string,
+  app: Express,
+  port: number,
+  pool: { end(): Promise<void> },
+  flushTelemetry: () => Promise<void> | undefined = () => undefined,
+): void {
   const server = app.listen(port, '127.0.0.1', () => {
     const address = server.address();
     console.log(`${name}: listening on ${typeof address === 'object' && address ? address.port : port}`);
@@ -47,4 +55,10 @@ export function serve(name: string, app: Express, port: number, pool: { end(): P
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.on('SIGUSR2', () => {
+    Promise.resolve(flushTelemetry()).then(
+      () => console.log(`${name}: flushed`),
+      (err: unknown) => console.log(`${name}: flushed, with an error: ${(err as Error).message}`),
+    );
+  });
 }

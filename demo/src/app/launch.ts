@@ -32,13 +32,21 @@ export interface DemoService {
   readonly pid: number;
   /** SIGTERM (Hermes flushes on it), SIGKILL after timeoutMs; resolves with the exit code. */
   stop(timeoutMs?: number): Promise<number | null>;
+  /**
+   * Has the service export what its SDK holds (SIGUSR2, see config.ts `serve`); resolves true once
+   * it has (the collector acknowledges only what InfluxDB has), false after timeoutMs or if it exited.
+   */
+  flush(timeoutMs?: number): Promise<boolean>;
 }
 
 export interface RunningDemo {
   readonly shop: DemoService;
   readonly payments: DemoService;
-  /** Stops the shop and starts it again on the same port under `release`. */
+  /** Stops the shop and starts it again on the same port under `release`; throws once stop() was called. */
   redeployShop(release: string): Promise<DemoService>;
+  /** Flushes both services' telemetry; resolves true when both did. */
+  flush(timeoutMs?: number): Promise<boolean>;
+  /** Stops both, including a shop that a redeployment is starting meanwhile. */
   stop(): Promise<void>;
 }
 
@@ -56,6 +64,7 @@ export async function startDemoServices(options: DemoServicesOptions): Promise<R
     await payments.stop();
     throw err;
   }
+  let stopped = false;
   return {
     get shop() {
       return shop;
@@ -63,10 +72,21 @@ export async function startDemoServices(options: DemoServicesOptions): Promise<R
     payments,
     async redeployShop(next: string) {
       await shop.stop();
-      shop = await startService('shop', options, { release: next, port: shop.port, paymentsUrl: payments.url });
+      const started = await startService('shop', options, { release: next, port: shop.port, paymentsUrl: payments.url });
+      if (stopped) {
+        // stop() ran while the new shop was starting and could not see it.
+        await started.stop();
+        throw new Error('the demo services were stopped during the redeployment');
+      }
+      shop = started;
       return shop;
     },
+    async flush(timeoutMs?: number) {
+      const flushed = await Promise.all([shop.flush(timeoutMs), payments.flush(timeoutMs)]);
+      return flushed.every(Boolean);
+    },
     async stop() {
+      stopped = true;
       await shop.stop();
       await payments.stop();
     },
@@ -114,6 +134,12 @@ function startService(name: 'shop' | 'payments', options: DemoServicesOptions, p
   };
   createInterface({ input: child.stderr! }).on('line', remember);
   const stdout = createInterface({ input: child.stdout! });
+  const flushed = new Set<() => void>();
+  stdout.on('line', (line) => {
+    if (line !== `${name}: flushed` && !line.startsWith(`${name}: flushed,`)) return;
+    if (line !== `${name}: flushed`) remember(line);
+    for (const done of flushed) done();
+  });
   const timeoutMs = options.startTimeoutMs ?? 30_000;
   return new Promise<DemoService>((resolveStart, rejectStart) => {
     const timer = setTimeout(() => fail(`did not start within ${timeoutMs} ms`), timeoutMs);
@@ -126,6 +152,7 @@ function startService(name: 'shop' | 'payments', options: DemoServicesOptions, p
     }
     child.once('exit', onExit);
     stdout.on('line', (line) => {
+      if (line.startsWith(`${name}: flushed`)) return;
       const listening = /^\w+: listening on (\d+)$/.exec(line);
       if (!listening) return remember(line);
       clearTimeout(timer);
@@ -138,8 +165,27 @@ function startService(name: 'shop' | 'payments', options: DemoServicesOptions, p
         release: params.release,
         pid: child.pid ?? -1,
         stop: (stopTimeoutMs = 15_000) => stopChild(child, stopTimeoutMs),
+        flush: (flushTimeoutMs = 10_000) => flushChild(child, flushed, flushTimeoutMs),
       });
     });
+  });
+}
+
+function flushChild(child: ChildProcess, waiting: Set<() => void>, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(false);
+  return new Promise((resolveFlush) => {
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      waiting.delete(onFlushed);
+      child.off('exit', onExit);
+      resolveFlush(ok);
+    };
+    const onFlushed = () => finish(true);
+    const onExit = () => finish(false);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    waiting.add(onFlushed);
+    child.once('exit', onExit);
+    child.kill('SIGUSR2');
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Pool } from 'pg';
-import { captureException, trackEvent } from '@hermes/sdk';
+import { captureException, trackEvent, runningHermes } from '@hermes/sdk';
 import { readServiceEnv, serve } from './config';
 import { createLog } from './log';
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     amount_cents integer NOT NULL,
     status text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now())`);
-  serve('payments', app, env.port, pool);
+  serve('payments', app, env.port, pool, () => runningHermes()?.forceFlush());
 }
 
 main().catch((err: unknown) => {

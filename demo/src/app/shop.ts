@@ -11,7 +11,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Pool } from 'pg';
-import { captureException, measure, metrics, trackEvent } from '@hermes/sdk';
+import { captureException, measure, metrics, trackEvent, runningHermes } from '@hermes/sdk';
 import { readServiceEnv, serve, REGRESSED_RELEASE } from './config';
 import { createLog } from './log';
 import { PRODUCTS } from './catalog';
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
       p.stock,
     ]);
   }
-  serve('shop', app, env.port, pool);
+  serve('shop', app, env.port, pool, () => runningHermes()?.forceFlush());
 }
 
 main().catch((err: unknown) => {

@@ -56,7 +56,8 @@ function sdk(version: string, extra: Record<string, string> = {}) {
         attributes: { 'exception.type': err.name, 'exception.message': err.message, 'exception.stacktrace': err.stack ?? '' },
       });
     },
-    shutdown: () => Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown()]),
+    // Flushed to the collector, then written by it to InfluxDB, so the test reads what was sent.
+    shutdown: () => Promise.all([tracerProvider.shutdown(), loggerProvider.shutdown()]).then(() => collector.written()),
   };
 }
 

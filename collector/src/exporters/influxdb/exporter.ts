@@ -1,13 +1,17 @@
 /**
  * The InfluxDB exporter: the pipeline's last stage. It encodes batches into hermes schema
- * line protocol and writes them through the storage module's bounded writer, resolving each
- * batch once InfluxDB acknowledged all of it or refused some of it for good (the receipt
- * counts those, so the sender hears of them as partial success).
+ * line protocol (point identity settled there, so the bytes are final) and either
+ * - publishes them to the write queue (the write-ahead log) and resolves once they are safe
+ *   there, while its drain loop takes queued entries in order and writes them through the
+ *   storage module's writer, marking each done once InfluxDB answered; or
+ * - without a queue, writes them straight through and resolves once InfluxDB answered.
+ * The receipt counts items refused for good, so the sender hears of them as partial success.
  */
 import type { TelemetryBatch } from '../../model/telemetry';
 import { TAKEN, type ComponentFactory, type ComponentSettings, type Consumer, type Lifecycle, type Receipt } from '../../pipeline/component';
 import { HermesError } from '../../pipeline/errors';
-import type { BatchEncoder, InfluxStorage, InfluxWriter } from '../../storage/influxdb';
+import type { QueueEntry, WriteQueue } from '../../queue';
+import type { BatchEncoder, EncodedBatch, InfluxStorage, InfluxWriter } from '../../storage/influxdb';
 import { influxdbExporterConfigSchema, type InfluxdbExporterConfig } from './config';
 
 /** Readiness as reported on GET /readyz. */
@@ -26,6 +30,9 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
   private databaseReady = false;
   private setupError = 'not started';
   private setupTimer: NodeJS.Timeout | undefined;
+  private readonly queue: WriteQueue | undefined;
+  private draining: Promise<void> | undefined;
+  private readonly roomWaiters: (() => void)[] = [];
 
   constructor(
     private readonly settings: ComponentSettings,
@@ -34,6 +41,7 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
     this.storage = settings.host.storage;
     this.exporterLabel = { exporter: settings.id };
     this.encoder = this.storage.createEncoder();
+    this.queue = settings.host.queue;
     const { metrics } = settings;
     const label = this.exporterLabel;
     this.writer = this.storage.createWriter({
@@ -46,8 +54,16 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
       onWritten: (points) => metrics.pointsWritten.inc(label, points),
       onDropped: (points, reason) => metrics.pointsDropped.inc({ ...label, reason }, points),
       onWriteDone: (seconds, outcome) => metrics.writeDuration.observe({ ...label, outcome }, seconds),
-      onPendingChange: (points) => metrics.queuePoints.set(label, points),
+      onPendingChange: (points) => {
+        metrics.queuePoints.set(label, points);
+        if (points < this.maxWriterPoints()) for (const wake of this.roomWaiters.splice(0)) wake();
+      },
     });
+  }
+
+  /** Points handed to the writer at once while draining the queue: enough to keep every write slot busy. */
+  private maxWriterPoints(): number {
+    return this.config.batchMaxPoints * this.config.maxConcurrentWrites * 2;
   }
 
   /**
@@ -56,6 +72,30 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
    */
   async start(): Promise<void> {
     await this.setupOnce(0);
+    if (this.queue) this.draining = this.drain(this.queue);
+  }
+
+  /**
+   * Takes queued entries in order and writes them; an entry is done once InfluxDB answered
+   * for every line of it (stored, or refused for good and counted by the writer). What is
+   * not written by the shutdown deadline stays in the queue for the next start.
+   */
+  private async drain(queue: WriteQueue): Promise<void> {
+    for (;;) {
+      while (this.writer.pendingPoints >= this.maxWriterPoints()) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+      const entries = await queue.take(this.config.batchMaxPoints);
+      if (entries.length === 0) return;
+      this.writer.enqueue(entries.flatMap(linesOf)).then(
+        (receipt) => {
+          if (receipt.refusedLines > 0) {
+            this.settings.logger.warn('influxdb refused queued points for good (already acknowledged to their senders)', { points: receipt.refusedLines, refusal: receipt.refusal });
+          }
+          queue.done(entries);
+        },
+        // The shutdown deadline came first: the entries stay in the queue for the next start.
+        () => undefined,
+      );
+    }
   }
 
   private async setupOnce(failures: number): Promise<void> {
@@ -83,16 +123,15 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
   async consume(batch: TelemetryBatch): Promise<Receipt> {
     if (this.stopping) throw new HermesError('HERMES_ERR_SHUTTING_DOWN');
     const pending = this.writer.pendingPoints;
-    if (pending >= this.config.maxQueuePoints) throw this.overloaded(pending);
+    if (!this.queue && pending >= this.config.maxQueuePoints) throw this.overloaded(pending);
     const encoded = this.encoder.encode(batch);
-    const { metrics } = this.settings;
-    const label = this.exporterLabel;
-    if (encoded.nonFiniteFields > 0) metrics.pointsDropped.inc({ ...label, reason: 'non_finite_field' }, encoded.nonFiniteFields);
-    if (encoded.truncatedFields > 0) metrics.pointsDropped.inc({ ...label, reason: 'string_truncated' }, encoded.truncatedFields);
-    if (encoded.emptyItems > 0) metrics.pointsDropped.inc({ ...label, reason: 'no_value' }, encoded.emptyItems);
-    const empty: Receipt = encoded.emptyItems > 0 ? { refusedItems: encoded.emptyItems, refusal: `${encoded.emptyItems} data points had no finite value` } : TAKEN;
+    const empty = this.encodingReceipt(encoded);
     const lines = encoded.lines;
     if (lines.length === 0) return empty;
+    if (this.queue) {
+      const { written } = await this.queue.publish(Buffer.from(lines.join(''), 'utf8'), lines.length);
+      return { ...empty, written };
+    }
     // A batch larger than the whole queue is still taken when the queue is empty, or it could never pass.
     if (pending > 0 && pending + lines.length > this.config.maxQueuePoints) throw this.overloaded(pending);
     const written = await this.writer.enqueue(lines);
@@ -103,6 +142,20 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
       refusedItems: empty.refusedItems + refused,
       refusal: `influxdb refused ${refused} of ${encoded.itemLines} items: ${written.refusal}`,
     };
+  }
+
+  /** Counts what encoding lost; items it refused (no value, past retention) make the receipt. */
+  private encodingReceipt(encoded: EncodedBatch): Receipt {
+    const { metrics } = this.settings;
+    const label = this.exporterLabel;
+    if (encoded.nonFiniteFields > 0) metrics.pointsDropped.inc({ ...label, reason: 'non_finite_field' }, encoded.nonFiniteFields);
+    if (encoded.truncatedFields > 0) metrics.pointsDropped.inc({ ...label, reason: 'string_truncated' }, encoded.truncatedFields);
+    if (encoded.emptyItems > 0) metrics.pointsDropped.inc({ ...label, reason: 'no_value' }, encoded.emptyItems);
+    if (encoded.expiredItems > 0) metrics.pointsDropped.inc({ ...label, reason: 'beyond_retention' }, encoded.expiredItems);
+    const reasons: string[] = [];
+    if (encoded.emptyItems > 0) reasons.push(`${encoded.emptyItems} data points had no finite value`);
+    if (encoded.expiredItems > 0) reasons.push(`${encoded.expiredItems} items are older than the retention policy keeps (${this.storage.config.retentionDuration})`);
+    return reasons.length === 0 ? TAKEN : { refusedItems: encoded.emptyItems + encoded.expiredItems, refusal: reasons.join('; ') };
   }
 
   private overloaded(pending: number): HermesError {
@@ -121,12 +174,26 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
     return { ready: true, reason: 'ok' };
   }
 
-  /** Stops intake, flushes the queue, and gives up at `deadline` (epoch ms), counting what was lost. */
+  /**
+   * Stops intake and writes what is queued until `deadline` (epoch ms). Without a queue what
+   * is unwritten then is lost and counted (its senders were not acknowledged); with the
+   * write-ahead log it stays there for the next start.
+   */
   shutdown(deadline: number): Promise<void> {
     this.shutdownDone ??= (async () => {
       this.stopping = true;
       if (this.setupTimer) clearTimeout(this.setupTimer);
+      const queue = this.queue;
+      if (queue) {
+        await waitUntil(() => queue.pendingEntries === 0, deadline);
+        queue.stopTaking();
+        for (const wake of this.roomWaiters.splice(0)) wake();
+        await this.draining;
+      }
       await this.writer.drain(deadline);
+      if (queue && queue.pendingEntries > 0) {
+        this.settings.logger.warn('stopped with batches still in the write-ahead log; they are written at the next start', { batches: queue.pendingEntries });
+      }
     })();
     return this.shutdownDone;
   }
@@ -137,3 +204,21 @@ export const influxdbExporterFactory: ComponentFactory<InfluxdbExporterConfig, I
   configSchema: influxdbExporterConfigSchema,
   create: (settings, config) => new InfluxdbExporter(settings, config),
 };
+
+/** A queued entry's payload back as lines (each ending in '\n'), as the writer takes them. */
+function linesOf(entry: QueueEntry): string[] {
+  const text = entry.payload.toString('utf8');
+  const lines: string[] = [];
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end + 1;
+    lines.push(text.slice(start, stop));
+    start = stop;
+  }
+  return lines;
+}
+
+/** Polls `condition` until it holds or `deadline` (epoch ms) passes. */
+async function waitUntil(condition: () => boolean, deadline: number): Promise<void> {
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
+}

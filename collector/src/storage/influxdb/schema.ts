@@ -151,3 +151,15 @@ export function severityName(severityNumber: number): string {
   const step = (severityNumber - 1) % 4;
   return step === 0 ? base : base + String(step + 1);
 }
+
+const DURATION_UNIT_NS: Record<string, bigint> = {
+  ns: 1n, u: 1_000n, µ: 1_000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n, d: 86_400_000_000_000n, w: 604_800_000_000_000n,
+};
+
+/** An InfluxQL duration literal (`7d`, `1h30m`) in ns; undefined for `INF` (keep forever). */
+export function durationNs(text: string): bigint | undefined {
+  if (/^inf$/i.test(text)) return undefined;
+  let total = 0n;
+  for (const [, amount, unit] of text.matchAll(/(\d+)(ns|u|µ|ms|s|m|h|d|w)/gi)) total += BigInt(amount) * DURATION_UNIT_NS[unit.toLowerCase()];
+  return total === 0n ? undefined : total;
+}

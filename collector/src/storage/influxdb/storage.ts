@@ -8,6 +8,7 @@ import { InfluxAdmin, writeUrl, authHeaders } from './connection';
 import { BatchEncoder } from './encode';
 import { InfluxQueryClient } from './query';
 import { InfluxWriter, type WriterOptions } from './writer';
+import { durationNs } from './schema';
 
 /** The writer's own tuning; where it writes and how it authenticates come from the storage. */
 export type WriterTuning = Omit<WriterOptions, 'writeUrl' | 'headers' | 'requestTimeoutMs' | 'recreateDatabase'>;
@@ -28,7 +29,7 @@ export class InfluxStorage {
 
   /** A new line-protocol encoder for this storage's schema settings (one per writer: it is not re-entrant). */
   createEncoder(): BatchEncoder {
-    return new BatchEncoder({ tagAttributes: this.config.tagAttributes });
+    return new BatchEncoder({ tagAttributes: this.config.tagAttributes, retentionNs: durationNs(this.config.retentionDuration) });
   }
 
   createWriter(tuning: WriterTuning): InfluxWriter {

@@ -7,7 +7,7 @@ import { anyValueToText } from '../../../model/any-value';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../../../model/telemetry';
 import { CollisionResolver, fnv1a, offsetTimeNs } from '../identity';
 import { encodeFloat, encodeStringField, escapeKey } from '../line-protocol';
-import { attributeFieldName, attributeTagName, resourceLabels, UNKNOWN_SERVICE, ValueKind } from '../schema';
+import { attributeFieldName, attributeTagName, RESOURCE_PREFIX, resourceLabels, UNKNOWN_SERVICE, ValueKind } from '../schema';
 
 /** What one batch became: lines (each ending in '\n') and what was lost on the way. */
 export interface EncodedBatch {
@@ -20,6 +20,8 @@ export interface EncodedBatch {
   truncatedFields: number;
   /** Items that produced no point at all (a metric point without a value). */
   emptyItems: number;
+  /** Items older than the retention policy keeps: InfluxDB would refuse them for good. */
+  expiredItems: number;
 }
 
 const KEY_CACHE_LIMIT = 10_000;
@@ -84,23 +86,28 @@ export class EncodeContext {
   nonFinite = 0;
   truncated = 0;
   empty = 0;
+  expired = 0;
+  /** Points before this time (ns) are refused as InfluxDB would: older than the retention policy. */
+  private minTimeNs = 0n;
   private resolver = new CollisionResolver();
   private readonly resourceFields: FieldNames;
   private readonly onTruncate = () => {
     this.truncated++;
   };
 
-  constructor(columnsOfResources: ReadonlySet<string> = new Set()) {
-    this.resourceFields = new FieldNames(columnsOfResources, 'resource.');
+  constructor() {
+    this.resourceFields = new FieldNames(new Set(), RESOURCE_PREFIX);
   }
 
-  /** Starts a batch. */
-  reset(): void {
+  /** Starts a batch; `minTimeNs` is the oldest time the retention policy keeps (0n: any). */
+  reset(minTimeNs: bigint): void {
     this.lines = [];
     this.itemLines = 0;
     this.nonFinite = 0;
     this.truncated = 0;
     this.empty = 0;
+    this.expired = 0;
+    this.minTimeNs = minTimeNs;
     this.resolver = new CollisionResolver();
   }
 
@@ -112,6 +119,7 @@ export class EncodeContext {
       nonFiniteFields: this.nonFinite,
       truncatedFields: this.truncated,
       emptyItems: this.empty,
+      expiredItems: this.expired,
     };
     this.lines = [];
     return result;
@@ -119,6 +127,10 @@ export class EncodeContext {
 
   /** Appends one point; `hash` is the item's identity (docs/schema.md §7); `item` false for derived lines. */
   emit(series: string, fields: string, timeNs: bigint, hash: number, item = true): void {
+    if (timeNs < this.minTimeNs) {
+      if (item) this.expired++;
+      return;
+    }
     const time = this.resolver.claim(series, offsetTimeNs(timeNs, hash));
     this.lines.push(series + ' ' + fields + ' ' + time + '\n');
     if (item) this.itemLines++;

@@ -15,6 +15,9 @@ export type { EncodedBatch } from './context';
 export interface EncoderOptions {
   /** Span/log attribute keys stored as tags instead of fields. */
   tagAttributes: readonly string[];
+  /** How long the retention policy keeps points, in ns; undefined: forever. Older items are refused. */
+  retentionNs?: bigint;
+  nowMs?: () => number;
 }
 
 /** One per exporter; holds only caches and the current batch. Not re-entrant. */
@@ -24,14 +27,15 @@ export class BatchEncoder {
   private readonly logs: LogEncoder;
   private readonly metrics = new MetricEncoder();
 
-  constructor(options: EncoderOptions) {
+  constructor(private readonly options: EncoderOptions) {
     this.spans = new SpanEncoder(options.tagAttributes);
     this.logs = new LogEncoder(options.tagAttributes);
   }
 
   encode(batch: TelemetryBatch): EncodedBatch {
     const ctx = this.ctx;
-    ctx.reset();
+    const { retentionNs, nowMs = Date.now } = this.options;
+    ctx.reset(retentionNs === undefined ? 0n : BigInt(nowMs()) * 1_000_000n - retentionNs);
     if (batch.signal === 'traces') this.spans.encode(ctx, batch);
     else if (batch.signal === 'logs') this.logs.encode(ctx, batch);
     else if (batch.signal === 'metrics') this.metrics.encode(ctx, batch);
