@@ -11,6 +11,7 @@ import type { HermesConfig, PipelineConfig } from './config';
 import type { ComponentHost, ComponentSettings, Consumer, Lifecycle } from './pipeline/component';
 import { fanOut, routeBySignal } from './pipeline/fan-out';
 import { silentLogger, type Logger } from './pipeline/logger';
+import { MemoryGuard } from './pipeline/memory';
 import { SelfMetrics } from './pipeline/self-metrics';
 import { InfluxStorage } from './storage/influxdb';
 import { WriteAheadLog } from './queue';
@@ -96,7 +97,8 @@ export async function startCollector(config: HermesConfig, options: StartOptions
   const metrics = options.metrics ?? new SelfMetrics({ processMetrics: true });
   const storage = new InfluxStorage(config.storage.influxdb);
   const wal = config.queue.type === 'wal' ? await openWriteAheadLog(config, logger, metrics) : undefined;
-  const host: ComponentHost = { storage, dataDir: config.dataDir, queue: wal };
+  const memory = new MemoryGuard({ limitBytes: config.memoryLimitMiB * 1024 * 1024, retryAfterSeconds: config.receivers.otlp_http.retryAfterSeconds });
+  const host: ComponentHost = { storage, dataDir: config.dataDir, queue: wal, memory };
   const settings = (id: string): ComponentSettings => ({ id, logger: logger.child(id), metrics, host });
   const built = build(config, settings);
 

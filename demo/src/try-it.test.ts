@@ -52,6 +52,8 @@ describe('npm start', () => {
           HERMES_INFLUX_URL: influxUrl,
           HERMES_INFLUX_DATABASE: database,
           HERMES_DATA_DIR: dataDir,
+          // The budget would count this jest worker's resident memory, not the collector's own.
+          HERMES_MEMORY_LIMIT_MIB: '8192',
         },
       }),
     );

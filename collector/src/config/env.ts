@@ -29,6 +29,7 @@ export const envBindings: readonly EnvBinding[] = [
   { name: 'HERMES_QUEUE', path: ['queue', 'type'], kind: 'string', description: "'wal' (acknowledge once on local disk) or 'none' (once InfluxDB stored it)" },
   { name: 'HERMES_QUEUE_MAX_MIB', path: ['queue', 'maxMiB'], kind: 'integer', description: 'cap of the write-ahead log on disk; past it senders get 503' },
   { name: 'HERMES_QUEUE_FSYNC', path: ['queue', 'fsync'], kind: 'boolean', description: 'fsync the write-ahead log before acknowledging' },
+  { name: 'HERMES_MEMORY_LIMIT_MIB', path: ['memoryLimitMiB'], kind: 'integer', description: 'memory budget; past it new requests get 503 + Retry-After' },
   { name: 'HERMES_DATA_DIR', path: ['dataDir'], kind: 'string', description: 'folder for Hermes state' },
   { name: 'HERMES_LOG_LEVEL', path: ['logLevel'], kind: 'string', description: 'debug, info, warn or error' },
 ];

@@ -62,6 +62,12 @@ export const configSchema = z
     dataDir: z.string().min(1).default('.hermes/data').describe('Folder for Hermes state: the write-ahead log, uploaded source maps. One Hermes per folder.'),
     logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Least severe log line written (JSON lines on stderr).'),
     shutdownTimeoutMs: z.number().int().positive().default(10_000).describe('On SIGTERM/SIGINT: how long to flush before giving up and exiting.'),
+    memoryLimitMiB: z
+      .number()
+      .int()
+      .min(64)
+      .default(512)
+      .describe('Memory budget: requests in progress may hold 40% of it, and new requests get 503 + Retry-After while resident memory is past 80% of it.'),
     storage: z.strictObject({ influxdb: influxStorageConfigSchema.prefault({}) }).prefault({}),
     queue: queueConfigSchema.prefault({}),
     // One section per registered type (components.ts), validated by the factory's own schema.

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { TelemetryBatch } from '../model/telemetry';
 import { HermesError } from './errors';
+import type { MemoryGuard } from './memory';
 import type { WriteQueue } from '../queue';
 import type { InfluxStorage } from '../storage/influxdb';
 import type { Logger } from './logger';
@@ -67,6 +68,8 @@ export interface ComponentHost {
   dataDir: string;
   /** Where encoded batches wait for storage (the write-ahead log); absent: written straight through. */
   queue?: WriteQueue;
+  /** The memory budget every receiver reserves from; absent: unbounded. */
+  memory?: MemoryGuard;
 }
 
 /** What every component gets from the host, besides its own config. */

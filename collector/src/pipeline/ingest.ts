@@ -12,6 +12,7 @@ import type { DecodeResult, OtlpFormat } from '../receivers/otlp/decode';
 import { decompressBody, type ContentEncoding } from './compression';
 import type { Consumer, Receipt } from './component';
 import { HermesError, isHermesError } from './errors';
+import { DECODED_BYTES_PER_BODY_BYTE, type MemoryGuard } from './memory';
 import type { Logger } from './logger';
 import type { SelfMetrics } from './self-metrics';
 
@@ -42,6 +43,8 @@ export interface IngestRequest {
   signal: Signal;
   format: OtlpFormat;
   encoding: ContentEncoding;
+  /** The body's size as the sender declared it (Content-Length), so memory is reserved before reading. */
+  declaredBytes?: number;
   /**
    * Reads the body as sent (still compressed); called only once the request is admitted.
    * Rejects with a HermesError (too large, timeout) or ClientAbortedError.
@@ -65,6 +68,8 @@ export interface IngestServiceOptions {
   decode: Decode;
   logger: Logger;
   metrics: SelfMetrics;
+  /** The collector's memory budget, shared by every transport; absent: unbounded (tests). */
+  memory?: MemoryGuard;
 }
 
 /** At most one log line per this interval for unexpected errors, however many requests fail. */
@@ -119,9 +124,21 @@ export class IngestService {
     const { receiverId: receiver, limits, metrics } = this.options;
     const { signal } = request;
     let decoded: DecodeResult | undefined;
+    const memory = this.options.memory;
+    let reserved = 0;
     try {
+      const declared = request.declaredBytes ?? 0;
+      memory?.reserve(declared);
+      reserved += declared;
       const wire = await request.read();
+      if (wire.length > declared) {
+        memory?.reserve(wire.length - declared);
+        reserved += wire.length - declared;
+      }
       const body = await decompressBody(wire, request.encoding, limits.maxBodyBytes);
+      const decodedEstimate = body.length * DECODED_BYTES_PER_BODY_BYTE;
+      memory?.reserve(decodedEstimate);
+      reserved += decodedEstimate;
       decoded = this.options.decode(signal, request.format, body);
       if (decoded.rejected > 0) metrics.itemsRefused.inc({ receiver, signal, reason: 'HERMES_ERR_BAD_REQUEST' }, decoded.rejected);
       let receipt: Receipt | undefined;
@@ -149,6 +166,8 @@ export class IngestService {
       const error = this.asHermesError(err);
       metrics.itemsRefused.inc({ receiver, signal, reason: error.code }, decoded?.accepted || 1);
       answer({ kind: 'refused', error });
+    } finally {
+      memory?.release(reserved);
     }
   }
 

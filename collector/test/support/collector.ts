@@ -23,6 +23,8 @@ export async function startTestCollector(database: string, env: Record<string, s
         HERMES_INFLUX_URL: testInfluxUrl(),
         HERMES_INFLUX_DATABASE: database,
         HERMES_DATA_DIR: dataDir,
+        // The budget counts this jest worker's resident memory, which is not the collector's own.
+        HERMES_MEMORY_LIMIT_MIB: '8192',
         ...env,
       },
     }),

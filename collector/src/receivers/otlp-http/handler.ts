@@ -63,14 +63,18 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): (req: In
     metrics.requests.inc({ receiver, signal, status: String(status) });
     if (res.headersSent || res.destroyed) return;
     if (!req.complete) {
-      // Answered before the body was read: discard the rest for a moment so the client can
-      // read this answer (closing at once could reset it), then cut the upload short.
+      // Answered before the body was read: discard the rest so the client can read this
+      // answer (closing at once could reset it). A body refused for its size is cut short
+      // after a moment; one pushed back (429/503) is within the limits, so it is read to its
+      // end and the sender sees the Retry-After instead of a reset connection.
       req.resume();
-      res.once('finish', () => {
-        setTimeout(() => {
-          if (!req.complete) req.socket.destroy();
-        }, LINGER_MS).unref();
-      });
+      if (status === 413) {
+        res.once('finish', () => {
+          setTimeout(() => {
+            if (!req.complete) req.socket.destroy();
+          }, LINGER_MS).unref();
+        });
+      }
     }
     res.writeHead(status, { ...headers, 'Content-Type': contentTypeOf[format], 'Content-Length': String(body.length) });
     res.end(body);
@@ -100,8 +104,15 @@ export function createOtlpHttpHandler(options: OtlpHttpHandlerOptions): (req: In
     } catch (err) {
       return respond(req, res, signal, requestFormat, ingest.refuse(signal, err as HermesError));
     }
+    const declared = Number(req.headers['content-length']);
     void ingest.ingest(
-      { signal, format: requestFormat, encoding, read: () => readBody(req, options.maxRequestBytes) },
+      {
+        signal,
+        format: requestFormat,
+        encoding,
+        declaredBytes: Number.isSafeInteger(declared) && declared > 0 && declared <= options.maxRequestBytes ? declared : undefined,
+        read: () => readBody(req, options.maxRequestBytes),
+      },
       (result) => respond(req, res, signal, requestFormat, result),
     );
   };

@@ -29,7 +29,15 @@ export class OtlpHttpReceiver extends HttpServer {
     const { settings, next } = options;
     const config = Object.freeze({ ...options.config });
     const logger = settings.logger.child(settings.id);
-    const ingest = new IngestService({ receiverId: settings.id, limits: config, next, decode: options.decode ?? decodeOtlp, logger, metrics: settings.metrics });
+    const ingest = new IngestService({
+      receiverId: settings.id,
+      limits: config,
+      next,
+      decode: options.decode ?? decodeOtlp,
+      logger,
+      metrics: settings.metrics,
+      memory: settings.host.memory,
+    });
     super({
       name: `receiver ${settings.id}`,
       host: config.host,

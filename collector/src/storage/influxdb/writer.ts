@@ -360,11 +360,14 @@ export class InfluxWriter {
   private sleep(ms: number): Promise<void> {
     const until = Math.min(Date.now() + ms, this.deadline);
     return new Promise((resolve) => {
-      if (this.abort.signal.aborted) return resolve();
+      const signal = this.abort.signal;
+      if (signal.aborted) return resolve();
       const timer = setTimeout(done, Math.max(0, until - Date.now()));
-      this.abort.signal.addEventListener('abort', done, { once: true });
+      signal.addEventListener('abort', done, { once: true });
+      // Removed when the timer fires too: a writer retrying for hours must not pile up listeners.
       function done() {
         clearTimeout(timer);
+        signal.removeEventListener('abort', done);
         resolve();
       }
     });
