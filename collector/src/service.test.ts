@@ -309,3 +309,60 @@ describe('pipelines from the config file', () => {
     expect(((await metrics.json()) as { message: string }).message).toBe('no such endpoint: no pipeline takes metrics from otlp_http');
   });
 });
+
+describe('point identity across requests', () => {
+  const db = `e2e_identity_${process.pid}`;
+  let same: RunningCollector;
+
+  beforeAll(async () => {
+    same = await startTestCollector(db);
+  });
+
+  afterAll(async () => {
+    await same?.shutdown();
+    await dropTestDatabase(db);
+  });
+
+  it('stores 10,000 spans of one series started in one millisecond, sent in 20 requests, once each, also when sent again', async () => {
+    const startMs = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+    const bodies = Array.from({ length: 20 }, (_, r) =>
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'same-ms' } }] },
+            scopeSpans: [
+              {
+                spans: Array.from({ length: 500 }, (_, i) => ({
+                  traceId: hex(r * 500 + i + 1, 32),
+                  spanId: hex(r * 500 + i + 1, 16),
+                  name: 'GET /same',
+                  kind: 2,
+                  startTimeUnixNano: String(BigInt(startMs) * 1_000_000n),
+                  endTimeUnixNano: String(BigInt(startMs + 3) * 1_000_000n),
+                })),
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const send = async () => {
+      for (const body of bodies) {
+        const res = await fetch(`${same.urls.otlpHttp}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(res.status).toBe(200);
+      }
+      await same.written();
+    };
+    const count = async () => {
+      const rows = (await new InfluxDB({ host: influxUrl.hostname, port: Number(influxUrl.port), database: db }).query(
+        "SELECT count(span_id) FROM spans WHERE service = 'same-ms'",
+      )) as unknown as Row[];
+      return rows[0]?.count;
+    };
+    await send();
+    expect(await count()).toBe(10_000);
+    await send();
+    expect(await count()).toBe(10_000);
+  });
+});

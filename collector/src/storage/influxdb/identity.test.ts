@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CollisionResolver, fnv1a, offsetTimeNs, precisionStepNs } from './identity';
+import { fnv1a, offsetTimeNs, PointClaims, precisionStepNs, SECOND_SEED } from './identity';
 import { logLevel, severityName } from './schema';
 
 describe('identity', () => {
@@ -42,19 +42,32 @@ describe('identity', () => {
     });
   });
 
-  describe('CollisionResolver.claim', () => {
-    it('moves a point whose series and time are taken by 1 ns, deterministically', () => {
-      const run = () => {
-        const resolver = new CollisionResolver();
-        return [
-          resolver.claim('spans,service=a', 100n),
-          resolver.claim('spans,service=a', 100n),
-          resolver.claim('spans,service=b', 100n),
-          resolver.claim('spans,service=a', 101n),
-        ];
-      };
-      expect(run()).toEqual(['100', '101', '100', '102']);
-      expect(run()).toEqual(run());
+  describe('PointClaims.claim', () => {
+    const T = 1_700_000_000_123_000_000n; // a millisecond timestamp: 10^6 slots below it
+
+    it('moves a distinct item off a taken point by 1 ns, and gives the same item its own point again', () => {
+      const claims = new PointClaims();
+      const first = claims.claim('spans,service=a', T, 7, 1);
+      const other = claims.claim('spans,service=a', T, 7, 2); // same offset hash, another item
+      const elsewhere = claims.claim('spans,service=b', T, 7, 2); // another series: no conflict
+      expect(BigInt(other)).toBe(BigInt(first) + 1n);
+      expect(elsewhere).toBe(first);
+      expect([claims.claim('spans,service=a', T, 7, 2), claims.claim('spans,service=a', T, 7, 1)]).toEqual([other, first]);
+      expect(claims.bumped).toBe(1);
+    });
+
+    it('gives 10,000 distinct items of one series and millisecond 10,000 points, and the same items the same points again', () => {
+      const claims = new PointClaims();
+      const items = Array.from({ length: 10_000 }, (_, i) => [fnv1a(`span${i}`), fnv1a(`span${i}`, SECOND_SEED)] as const);
+      const times = items.map(([h, h2]) => claims.claim('spans,service=a', T, h, h2));
+      expect(new Set(times).size).toBe(10_000);
+      expect(items.map(([h, h2]) => claims.claim('spans,service=a', T, h, h2))).toEqual(times);
+    });
+
+    it('forgets the oldest claims past its size, and stays within it', () => {
+      const claims = new PointClaims(1000);
+      for (let i = 0; i < 5000; i++) claims.claim('m', T + BigInt(i) * 1_000_000n, i, i);
+      expect(claims.size).toBeLessThanOrEqual(1000);
     });
   });
 });

@@ -1,9 +1,9 @@
 /**
  * Point identity for the hermes schema: InfluxDB keeps one point per measurement, tag
  * set and timestamp, so distinct items that share all three would overwrite each other.
- * Each item gets a deterministic offset below its timestamp's own precision, and
- * remaining collisions inside one request are bumped by 1 ns in request order, so a
- * retried or re-sent request overwrites itself instead of doubling.
+ * Each item gets a deterministic offset below its timestamp's own precision, and a point
+ * that would still land on another item's is moved by 1 ns (PointClaims), so a retried or
+ * re-sent request overwrites itself instead of doubling or overwriting another.
  */
 
 /** FNV-1a (32 bit) over UTF-16 code units, continuing from `seed`; fast and deterministic. */
@@ -15,6 +15,9 @@ export function fnv1a(text: string, seed = 0x811c9dc5): number {
   }
   return hash >>> 0;
 }
+
+/** Seed of the second identity hash, so it is independent of the first (the FNV offset basis is the first's). */
+export const SECOND_SEED = 0x9747b28c;
 
 const MILLION = 1_000_000n;
 
@@ -53,36 +56,56 @@ export function offsetTimeNs(timeNs: bigint, hash: number): bigint {
 }
 
 /**
- * Remembers the (series, time) pairs used within one request and moves a colliding
- * point forward by 1 ns until it is unique. Order-dependent by design: the same request
- * encoded again gets the same timestamps.
+ * Which item holds each (series, time) recently written, so a distinct item that would land
+ * on a taken point is moved forward by 1 ns (linear probing), and the same item sent again
+ * finds its own point again, across requests, as long as its claim is remembered. Claims are
+ * kept for the last `maxClaims` points (oldest forgotten first).
+ *
+ * Keys hold a 32-bit hash of the series: two series that share it only cost a needless
+ * 1 ns move, never an overwrite. Items are told apart by a 53-bit identity.
  */
-export class CollisionResolver {
-  /** Time text → the series (or several) already holding a point at that time. Keyed by the short time text: hashing it is cheaper than hashing series + time. */
-  private readonly used = new Map<string, string | string[]>();
+export class PointClaims {
+  private readonly holders = new Map<string, number>();
   /** How many points had to be moved. */
   bumped = 0;
 
-  /** The timestamp text to write for a point of `series` wanting `timeNs`. */
-  claim(series: string, timeNs: bigint): string {
-    let t = timeNs;
-    let moved = false;
-    for (;;) {
+  constructor(private readonly maxClaims = DEFAULT_MAX_CLAIMS) {}
+
+  /**
+   * The timestamp text to write for an item of `series` at `timeNs` whose identity hashes
+   * are `hash` (which also picks its offset) and `hash2`.
+   */
+  claim(series: string, timeNs: bigint, hash: number, hash2: number): string {
+    const seriesKey = fnv1a(series).toString(36) + ':';
+    const identity = (hash2 & 0x1fffff) * 0x1_0000_0000 + hash;
+    let t = offsetTimeNs(timeNs, hash);
+    for (let moved = false; ; moved = true) {
       const time = t.toString();
-      const holders = this.used.get(time);
-      if (holders === undefined) {
-        this.used.set(time, series);
-      } else if (holders === series || (Array.isArray(holders) && holders.includes(series))) {
-        t += 1n;
-        moved = true;
-        continue;
-      } else if (Array.isArray(holders)) {
-        holders.push(series);
-      } else {
-        this.used.set(time, [holders, series]);
+      const key = seriesKey + time;
+      const holder = this.holders.get(key);
+      if (holder === undefined) {
+        this.holders.set(key, identity);
+        if (moved) this.bumped++;
+        if (this.holders.size > this.maxClaims) this.forgetOldest();
+        return time;
       }
-      if (moved) this.bumped++;
-      return time;
+      if (holder === identity) return time;
+      t += 1n;
+    }
+  }
+
+  get size(): number {
+    return this.holders.size;
+  }
+
+  private forgetOldest(): void {
+    let drop = Math.ceil(this.maxClaims / 10);
+    for (const key of this.holders.keys()) {
+      this.holders.delete(key);
+      if (--drop === 0) return;
     }
   }
 }
+
+/** About 50 MiB of claims: the last half million points written. */
+export const DEFAULT_MAX_CLAIMS = 500_000;

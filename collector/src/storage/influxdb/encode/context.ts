@@ -5,7 +5,7 @@
  */
 import { anyValueToText } from '../../../model/any-value';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../../../model/telemetry';
-import { CollisionResolver, fnv1a, offsetTimeNs } from '../identity';
+import { fnv1a, PointClaims } from '../identity';
 import { encodeFloat, encodeStringField, escapeKey } from '../line-protocol';
 import { attributeFieldName, attributeTagName, RESOURCE_PREFIX, resourceLabels, UNKNOWN_SERVICE, ValueKind } from '../schema';
 
@@ -89,7 +89,8 @@ export class EncodeContext {
   expired = 0;
   /** Points before this time (ns) are refused as InfluxDB would: older than the retention policy. */
   private minTimeNs = 0n;
-  private resolver = new CollisionResolver();
+  /** Kept across batches: identity must hold across requests, not only within one. */
+  private readonly claims = new PointClaims();
   private readonly resourceFields: FieldNames;
   private readonly onTruncate = () => {
     this.truncated++;
@@ -108,7 +109,6 @@ export class EncodeContext {
     this.empty = 0;
     this.expired = 0;
     this.minTimeNs = minTimeNs;
-    this.resolver = new CollisionResolver();
   }
 
   /** Takes the batch's result and leaves the context empty. */
@@ -125,13 +125,16 @@ export class EncodeContext {
     return result;
   }
 
-  /** Appends one point; `hash` is the item's identity (docs/schema.md §7); `item` false for derived lines. */
-  emit(series: string, fields: string, timeNs: bigint, hash: number, item = true): void {
+  /**
+   * Appends one point. `hash` and `hash2` are two independent hashes of the item's identity
+   * (docs/schema.md §7); `item` is false for derived lines (exemplars).
+   */
+  emit(series: string, fields: string, timeNs: bigint, hash: number, hash2: number, item = true): void {
     if (timeNs < this.minTimeNs) {
       if (item) this.expired++;
       return;
     }
-    const time = this.resolver.claim(series, offsetTimeNs(timeNs, hash));
+    const time = this.claims.claim(series, timeNs, hash, hash2);
     this.lines.push(series + ' ' + fields + ' ' + time + '\n');
     if (item) this.itemLines++;
   }

@@ -1,7 +1,7 @@
 /** Log records → `logs` points (docs/schema.md §4). */
 import { anyValueToText } from '../../../model/any-value';
 import type { LogRecord, LogsBatch } from '../../../model/telemetry';
-import { fnv1a } from '../identity';
+import { fnv1a, SECOND_SEED } from '../identity';
 import { encodeInt } from '../line-protocol';
 import { LOG_COLUMNS, LOGS_MEASUREMENT, logLevel, severityName } from '../schema';
 import { FieldNames, splitAttributes, type EncodeContext } from './context';
@@ -44,6 +44,8 @@ export class LogEncoder {
           ? record.observedTimeUnixNano
           : BigInt(Date.now()) * 1_000_000n;
     // A log has no id: its content is its identity, so only an identical record overwrites it.
-    ctx.emit(series, fields, time, fnv1a(fields, fnv1a(series, fnv1a(time.toString()))));
+    const hash = fnv1a(fields, fnv1a(series, fnv1a(time.toString())));
+    // The second hash reads the content again from the other end: independent enough to tell two records apart.
+    ctx.emit(series, fields, time, hash, fnv1a(fields.slice(-96) + series.slice(-32) + fields.length, SECOND_SEED));
   }
 }

@@ -9,7 +9,7 @@ import type {
   NumberDataPoint,
   SummaryDataPoint,
 } from '../../../model/telemetry';
-import { fnv1a } from '../identity';
+import { fnv1a, SECOND_SEED } from '../identity';
 import { encodeFloat, encodeInt, escapeKey, escapeMeasurement } from '../line-protocol';
 import { HISTOGRAM_QUANTILES, exponentialHistogramQuantile, histogramQuantile, quantileFieldName } from '../quantiles';
 import { EXEMPLARS_MEASUREMENT, METRIC_TAG_COLUMNS, metricMeasurement } from '../schema';
@@ -65,7 +65,7 @@ export class MetricEncoder {
       }
       const time = point.timeUnixNano !== 0n ? point.timeUnixNano : point.startTimeUnixNano;
       const seriesHash = fnv1a(series, scopeHash);
-      ctx.emit(series, fields.slice(1), time, seriesHash);
+      ctx.emit(series, fields.slice(1), time, seriesHash, fnv1a(series, scopeHash ^ SECOND_SEED));
       if ('exemplars' in point) {
         for (const ex of point.exemplars) {
           const value = encodeFloat(ex.value);
@@ -74,7 +74,7 @@ export class MetricEncoder {
             continue;
           }
           const exFields = 'value=' + value + ',trace_id=' + ctx.str(ex.traceId) + ',span_id=' + ctx.str(ex.spanId);
-          ctx.emit(exemplarSeries, exFields, ex.timeUnixNano, fnv1a(exFields, seriesHash), false);
+          ctx.emit(exemplarSeries, exFields, ex.timeUnixNano, fnv1a(exFields, seriesHash), fnv1a(exFields, seriesHash ^ SECOND_SEED), false);
         }
       }
     }

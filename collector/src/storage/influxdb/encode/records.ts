@@ -1,6 +1,6 @@
 /** Records Hermes derives (deployments, error occurrences, ...) → one point each, as they are shaped. */
 import type { HermesRecord, RecordsBatch } from '../../../model/telemetry';
-import { fnv1a } from '../identity';
+import { fnv1a, SECOND_SEED } from '../identity';
 import { encodeFloat, encodeInt, escapeKey, escapeMeasurement } from '../line-protocol';
 import { tag, type EncodeContext } from './context';
 
@@ -27,5 +27,6 @@ function encodeRecord(ctx: EncodeContext, record: HermesRecord): void {
     ctx.empty++;
     return;
   }
-  ctx.emit(series, fields, record.timeUnixNano, fnv1a(record.measurement + '\0' + record.identity));
+  const identity = record.measurement + '\0' + record.identity;
+  ctx.emit(series, fields, record.timeUnixNano, fnv1a(identity), fnv1a(identity, SECOND_SEED));
 }

@@ -1,7 +1,7 @@
 /** Spans → `spans` points (docs/schema.md §3). */
 import { attributesToJson } from '../../../model/any-value';
 import type { Span, TracesBatch } from '../../../model/telemetry';
-import { fnv1a } from '../identity';
+import { fnv1a, SECOND_SEED } from '../identity';
 import { encodeInt } from '../line-protocol';
 import { SPAN_COLUMNS, SPANS_MEASUREMENT } from '../schema';
 import { FieldNames, splitAttributes, type EncodeContext } from './context';
@@ -51,7 +51,8 @@ export class SpanEncoder {
     fields += scopeFields + ',events_count=' + encodeInt(span.events.length);
     if (span.events.length > 0) fields += ',events=' + ctx.str(JSON.stringify(span.events.map(eventJson)));
     if (span.links.length > 0) fields += ',links=' + ctx.str(JSON.stringify(span.links.map(linkJson)));
-    ctx.emit(series, fields + attrFields + resourceFields, span.startTimeUnixNano, fnv1a(span.spanId, fnv1a(span.traceId)));
+    const hash = fnv1a(span.spanId, fnv1a(span.traceId));
+    ctx.emit(series, fields + attrFields + resourceFields, span.startTimeUnixNano, hash, fnv1a(span.traceId, fnv1a(span.spanId, SECOND_SEED)));
   }
 }
 
