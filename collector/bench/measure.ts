@@ -6,9 +6,15 @@ const clockTicksPerSecond = 100; // USER_HZ on Linux
 
 /** User+system CPU seconds a process has used so far (Linux /proc). */
 export function processCpuSeconds(pid: number): number {
+  const { user, system } = processCpuSplit(pid);
+  return user + system;
+}
+
+/** User and system CPU seconds a process has used so far, apart (all its threads: GC, libuv pool). */
+export function processCpuSplit(pid: number): { user: number; system: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  return { user: Number(fields[11]) / clockTicksPerSecond, system: Number(fields[12]) / clockTicksPerSecond };
 }
 
 export interface PostResult {

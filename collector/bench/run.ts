@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { InfluxDB } from 'influx';
 import { startInfluxd, freePort, type RunningInfluxd } from '../src/dev/influxd';
 import { makeSpanBodies } from './bodies';
-import { post, processCpuSeconds, runConcurrent } from './measure';
+import { post, processCpuSeconds, processCpuSplit, runConcurrent } from './measure';
 import { benchEncodeCpu, encodeBodiesToLines } from './encode';
 import { benchErrors } from './errors.bench';
 import { benchDecodeCrosscheck } from './decode-crosscheck.bench';
@@ -126,7 +126,7 @@ async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], span
     await runConcurrent(Math.min(50, bodies.length), senders, async (i) => void (await post(agent, url, bodies[i], headers)));
     while ((await gauge(apiPort, 'hermes_queue_pending_entries')) !== 0) await new Promise((r) => setTimeout(r, 20));
     const measured = bodies.slice(50);
-    const hermesCpu = processCpuSeconds(child.pid ?? 0);
+    const hermesCpu = processCpuSplit(child.pid ?? 0);
     const influxCpu = processCpuSeconds(influxd.pid);
     const refused: Record<number, number> = {};
     const started = process.hrtime.bigint();
@@ -141,7 +141,10 @@ async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], span
     // Stored means written to InfluxDB: wait until the log holds nothing unwritten.
     while ((await gauge(apiPort, 'hermes_queue_pending_entries')) !== 0) await new Promise((r) => setTimeout(r, 10));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const hermesCpuSeconds = processCpuSeconds(child.pid ?? 0) - hermesCpu;
+    const hermesCpuAfter = processCpuSplit(child.pid ?? 0);
+    const hermesUser = hermesCpuAfter.user - hermesCpu.user;
+    const hermesSystem = hermesCpuAfter.system - hermesCpu.system;
+    const hermesCpuSeconds = hermesUser + hermesSystem;
     const influxCores = (processCpuSeconds(influxd.pid) - influxCpu) / seconds;
     agent.destroy();
     const spans = measured.length * spansPerBody;
@@ -151,7 +154,7 @@ async function throughHermes(influxd: RunningInfluxd, bodies: Uint8Array[], span
     report(
       `(b) OTLP/HTTP protobuf → Hermes → InfluxDB, ${senders} senders, fsync ${fsync ? 'on' : 'off'}`,
       `${Math.round(run.storedRate)} spans/s stored`,
-      `(acknowledged at ${Math.round(run.ackRate)} spans/s; ${stored}/${bodies.length * spansPerBody} stored; hermes ${(hermesCpuSeconds / seconds).toFixed(2)} cores = ${run.cpuMicrosPerSpan.toFixed(1)} µs CPU per span; influxd ${influxCores.toFixed(2)} cores; retried: ${retried})`,
+      `(acknowledged at ${Math.round(run.ackRate)} spans/s; ${stored}/${bodies.length * spansPerBody} stored; hermes ${(hermesCpuSeconds / seconds).toFixed(2)} cores = ${run.cpuMicrosPerSpan.toFixed(1)} µs CPU per span (user ${((hermesUser * 1e6) / spans).toFixed(1)} + system ${((hermesSystem * 1e6) / spans).toFixed(1)}); influxd ${influxCores.toFixed(2)} cores; retried: ${retried})`,
     );
     return run;
   } finally {

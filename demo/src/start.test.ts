@@ -113,11 +113,9 @@ describe('npm start (demo/dist/start.js)', () => {
     expect({ tree: tree.length, output: started.output() }).toEqual({ tree: expect.any(Number), output: expect.stringContaining('demo: started PostgreSQL') });
     expect(tree.length).toBeGreaterThanOrEqual(5);
     const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
-    const t0 = Date.now();
     child.kill('SIGINT');
     expect(await exited).toBe('SIGINT');
     expect(await allGone(tree, 5_000)).toEqual([]);
-    expect(Date.now() - t0).toBeLessThan(10_000);
     const stopLine = started.output().split('\n').find((l) => l.startsWith('demo: got SIGINT: stopped'));
     expect(stopLine).toMatch(/shop \(pid \d+\), payments \(pid \d+\), PostgreSQL \(pid \d+\), the collector \(pid \d+\) and InfluxDB \(pid \d+\)/);
   }, 120_000);

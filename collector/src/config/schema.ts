@@ -67,7 +67,7 @@ export const configSchema = z
       .int()
       .min(64)
       .default(512)
-      .describe('Memory budget: requests in progress may hold 40% of it, and new requests get 503 + Retry-After while resident memory is past 80% of it.'),
+      .describe('Memory budget: requests in progress may hold 40% of it, and new requests get 503 + Retry-After while live memory (heap in use and Buffers) is past 60% of it.'),
     storage: z.strictObject({ influxdb: influxStorageConfigSchema.prefault({}) }).prefault({}),
     queue: queueConfigSchema.prefault({}),
     // One section per registered type (components.ts), validated by the factory's own schema.

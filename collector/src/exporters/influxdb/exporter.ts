@@ -129,7 +129,7 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
     const lines = encoded.lines;
     if (lines.length === 0) return empty;
     if (this.queue) {
-      const { written } = await this.queue.publish(Buffer.from(lines.join(''), 'utf8'), lines.length);
+      const { written } = await this.queue.publish(Buffer.from(lines.join(''), 'utf8'), lines.length, lines);
       return { ...empty, written };
     }
     // A batch larger than the whole queue is still taken when the queue is empty, or it could never pass.
@@ -205,8 +205,9 @@ export const influxdbExporterFactory: ComponentFactory<InfluxdbExporterConfig, I
   create: (settings, config) => new InfluxdbExporter(settings, config),
 };
 
-/** A queued entry's payload back as lines (each ending in '\n'), as the writer takes them. */
-function linesOf(entry: QueueEntry): string[] {
+/** A queued entry's lines (each ending in '\n'), as the writer takes them: kept from publishing, or read from the payload. */
+function linesOf(entry: QueueEntry): readonly string[] {
+  if (entry.text !== undefined) return entry.text;
   const text = entry.payload.toString('utf8');
   const lines: string[] = [];
   for (let start = 0; start < text.length; ) {

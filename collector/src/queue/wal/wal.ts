@@ -50,6 +50,9 @@ interface Entry {
   offset: number;
   length: number;
   payload: Buffer | undefined;
+  text: readonly string[] | undefined;
+  /** Bytes this entry counts against memoryCacheBytes while cached. */
+  cachedCost: number;
   /** Settles the publisher's `written` promise. */
   onWritten: (() => void) | undefined;
 }
@@ -57,6 +60,7 @@ interface Entry {
 interface Append {
   header: Buffer;
   payload: Buffer;
+  text: readonly string[] | undefined;
   lines: number;
   publishedAtMs: number;
   resolve: (published: Published) => void;
@@ -153,7 +157,7 @@ export class WriteAheadLog implements WriteQueue {
     return 0;
   }
 
-  publish(payload: Buffer, lines: number): Promise<Published> {
+  publish(payload: Buffer, lines: number, text?: readonly string[]): Promise<Published> {
     if (!this.opened || this.closed) return Promise.reject(new HermesError('HERMES_ERR_SHUTTING_DOWN', 'the write-ahead log is closed'));
     const size = HEADER_BYTES + payload.length;
     if (this.diskBytes > 0 && this.diskBytes + size > this.options.maxBytes) {
@@ -163,7 +167,7 @@ export class WriteAheadLog implements WriteQueue {
     this.diskBytes += size;
     const publishedAtMs = Date.now();
     return new Promise<Published>((resolve, reject) => {
-      this.appends.push({ header: recordHeader(payload, lines, publishedAtMs), payload, lines, publishedAtMs, resolve, reject });
+      this.appends.push({ header: recordHeader(payload, lines, publishedAtMs), payload, text, lines, publishedAtMs, resolve, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -204,8 +208,9 @@ export class WriteAheadLog implements WriteQueue {
       let offset = segment.bytes;
       segment.bytes += groupBytes;
       for (const append of group) {
-        const keep = this.cachedBytes + append.payload.length <= this.options.memoryCacheBytes ? append.payload : undefined;
-        const entry = this.addEntry(segment, offset, append.payload.length, append.lines, append.publishedAtMs, keep);
+        // Strings take about twice their UTF-8 bytes: a cached entry costs its payload three times.
+        const cache = this.cachedBytes + append.payload.length * 3 <= this.options.memoryCacheBytes;
+        const entry = this.addEntry(segment, offset, append.payload.length, append.lines, append.publishedAtMs, cache ? append.payload : undefined, cache ? append.text : undefined);
         offset += append.header.length + append.payload.length;
         append.resolve({ written: new Promise<void>((resolve) => (entry.onWritten = resolve)) });
       }
@@ -224,9 +229,18 @@ export class WriteAheadLog implements WriteQueue {
     }
   }
 
-  private addEntry(segment: Segment, offset: number, length: number, lines: number, publishedAtMs: number, payload: Buffer | undefined): Entry {
-    const entry: Entry = { seq: this.nextSeq++, lines, publishedAtMs, segment, offset, length, payload, onWritten: undefined };
-    if (payload !== undefined) this.cachedBytes += length;
+  private addEntry(
+    segment: Segment,
+    offset: number,
+    length: number,
+    lines: number,
+    publishedAtMs: number,
+    payload: Buffer | undefined,
+    text?: readonly string[],
+  ): Entry {
+    const cachedCost = payload === undefined ? 0 : text === undefined ? length : length * 3;
+    const entry: Entry = { seq: this.nextSeq++, lines, publishedAtMs, segment, offset, length, payload, text, cachedCost, onWritten: undefined };
+    this.cachedBytes += cachedCost;
     segment.entries++;
     this.untaken.push(entry);
     this.pending.set(entry.seq, entry);
@@ -248,7 +262,7 @@ export class WriteAheadLog implements WriteQueue {
     const out: QueueEntry[] = [];
     for (const entry of taken) {
       const payload = entry.payload ?? (await this.readPayload(entry));
-      out.push({ seq: entry.seq, payload, lines: entry.lines, publishedAtMs: entry.publishedAtMs });
+      out.push({ seq: entry.seq, payload, lines: entry.lines, publishedAtMs: entry.publishedAtMs, text: entry.text });
     }
     return out;
   }
@@ -267,8 +281,10 @@ export class WriteAheadLog implements WriteQueue {
       const entry = this.pending.get(queued.seq);
       if (entry === undefined) continue;
       this.pending.delete(queued.seq);
-      if (entry.payload !== undefined) this.cachedBytes -= entry.length;
+      this.cachedBytes -= entry.cachedCost;
+      entry.cachedCost = 0;
       entry.payload = undefined;
+      entry.text = undefined;
       entry.segment.done++;
       entry.onWritten?.();
     }
