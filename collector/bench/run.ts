@@ -180,6 +180,8 @@ async function main(): Promise<void> {
     const noFsync = await throughHermes(influxd, bodies, spansPerBody, 64, false);
     report('fsync off at 64 senders', `${Math.round(noFsync.storedRate)} spans/s stored`, `(acknowledged at ${Math.round(noFsync.ackRate)} spans/s)`);
     report("(a')/(a): what schema v1 costs InfluxDB", (own / compact).toFixed(3), '(1.0 would be free)');
+    // BENCH_INGEST_ONLY=1 stops here: the ingest figures alone, for quick comparisons.
+    if (process.env.BENCH_INGEST_ONLY) return;
     const exceptions = benchErrors();
     report('(d) exceptions parsed + fingerprinted, slowest runtime', `${Math.round(exceptions)} /s per core`, '(30-frame traces; goal ≥ 20000)');
     const decode = benchDecodeCrosscheck();

@@ -178,6 +178,14 @@ describe.each(formats)('OTLP/HTTP $name from the OpenTelemetry JS SDK', (format)
   });
 });
 
+/** The OpenTelemetry SDK's warnings (where its exporters report partial success), until diag.disable(). */
+function captureDiagWarnings(): string[] {
+  const warnings: string[] = [];
+  const capture = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  diag.setLogger({ error: capture, warn: capture, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  return warnings;
+}
+
 describe('items InfluxDB refuses for good', () => {
   const refusingDb = `e2e_refused_${process.pid}`;
   let short: RunningCollector;
@@ -194,9 +202,7 @@ describe('items InfluxDB refuses for good', () => {
   });
 
   it('reach the OpenTelemetry SDK as partial success, while the rest is stored', async () => {
-    const warnings: string[] = [];
-    const capture = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
-    diag.setLogger({ error: capture, warn: capture, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+    const warnings = captureDiagWarnings();
     const provider = new TracerProvider({
       resource: resourceFor('e2e-refused'),
       spanProcessors: [new SimpleSpanProcessor({ exporter: new ProtoTraceExporter({ url: `${short.urls.otlpHttp}/v1/traces` }) })],
@@ -222,9 +228,7 @@ describe('items InfluxDB refuses for good', () => {
       // `colour` exists as a float in this shard: a string colour is refused for good.
       const res = await fetch(`${influxUrl.origin}/write?db=${conflictDb}&rp=hermes`, { method: 'POST', body: 'spans colour=1' });
       expect(res.status).toBe(204);
-      const warnings: string[] = [];
-      const capture = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
-      diag.setLogger({ error: capture, warn: capture, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+      const warnings = captureDiagWarnings();
       const provider = new TracerProvider({
         resource: resourceFor('e2e-conflict'),
         spanProcessors: [new SimpleSpanProcessor({ exporter: new ProtoTraceExporter({ url: `${direct.urls.otlpHttp}/v1/traces` }) })],

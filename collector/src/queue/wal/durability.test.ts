@@ -4,7 +4,6 @@
  * SIGKILL in the middle of a load and started again on the same data folder. Every span a
  * sender was told is stored must be in InfluxDB exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type Readabl
 import { loadConfig } from '../../config';
 import { freePort, startInfluxd, type RunningInfluxd } from '../../dev/influxd';
 import { startCollector } from '../../service';
+import { hermesProcesses, stopProcess } from '../../../test/support/hermes-process';
 
-const cli = join(__dirname, '../../../bin/hermes.js');
 /** What an OpenTelemetry exporter reports per export (@opentelemetry/core's ExportResult; 0 is SUCCESS). */
 type ExportResult = { code: number; error?: Error };
 const SUCCESS = 0;
@@ -114,35 +113,15 @@ describe('the write-ahead log', () => {
     const influxd = await startInfluxd();
     const database = 'durability_sigkill';
     const dataDir = tempFolder('hermes-durability-kill-');
-    const otlpPort = await freePort();
-    const apiPort = await freePort();
-    const start = (influxUrl: string): ChildProcess =>
-      spawn(cli, ['start'], {
-        env: {
-          PATH: process.env.PATH,
-          HERMES_OTLP_HTTP_PORT: String(otlpPort),
-          HERMES_API_PORT: String(apiPort),
-          HERMES_INFLUX_URL: influxUrl,
-          HERMES_INFLUX_DATABASE: database,
-          HERMES_DATA_DIR: dataDir,
-          HERMES_LOG_LEVEL: 'error',
-        },
-        stdio: 'ignore',
-      });
-    const ready = async (path: string) => {
-      const deadline = Date.now() + 20_000;
-      while (!(await fetch(`http://127.0.0.1:${apiPort}${path}`).then((r) => r.ok, () => false))) {
-        if (Date.now() > deadline) throw new Error(`hermes did not answer ${path}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const hermes = await hermesProcesses();
+    const start = (influxUrl: string) => hermes.start({ HERMES_INFLUX_URL: influxUrl, HERMES_INFLUX_DATABASE: database, HERMES_DATA_DIR: dataDir });
     // First life: InfluxDB is unreachable, so whatever it acknowledges lives only in its log.
     let child = start(`http://127.0.0.1:${await freePort()}`);
     const acknowledged = new Set<string>();
     let sending = true;
-    const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${otlpPort}/v1/traces`, timeoutMillis: 5_000 });
+    const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${hermes.otlpPort}/v1/traces`, timeoutMillis: 5_000 });
     try {
-      await ready('/healthz');
+      await hermes.ready();
       const senders = Array.from({ length: 4 }, async () => {
         while (sending) {
           const spans = makeSpans('sigkill', 100);
@@ -159,7 +138,7 @@ describe('the write-ahead log', () => {
 
       // Second life, same folder, InfluxDB reachable: the log is read back and written.
       child = start(influxd.url);
-      await ready('/healthz');
+      await hermes.ready();
       const deadline = Date.now() + 30_000;
       while ((await spanCounts(influxd.url, database)).distinct < acknowledged.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       const stored = await storedSpanIds(influxd.url, database);
@@ -169,8 +148,7 @@ describe('the write-ahead log', () => {
       expect(counts.rows).toBe(counts.distinct); // nothing stored twice
     } finally {
       sending = false;
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+      await stopProcess(child);
       await exporter.shutdown();
       await influxd.stop();
     }

@@ -4,7 +4,6 @@
  * hold from many senders at once. It must push back with 429/503 + Retry-After, keep its
  * resident memory under the budget, and lose nothing it acknowledged.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -13,8 +12,8 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { freePort, startInfluxd } from '../../dev/influxd';
+import { hermesProcesses, stopProcess } from '../../../test/support/hermes-process';
 
-const cli = join(__dirname, '../../../bin/hermes.js');
 /** The default budget (memoryLimitMiB). */
 const BUDGET_MIB = 512;
 
@@ -53,36 +52,19 @@ function rssMiB(pid: number): number {
 it('pushes back with 429/503 + Retry-After, stays under its memory budget, and loses nothing it acknowledged', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hermes-flood-'));
   const influxd = await startInfluxd();
-  const otlpPort = await freePort();
-  const apiPort = await freePort();
-  const start = (influxUrl: string): ChildProcess =>
-    spawn(cli, ['start'], {
-      env: {
-        PATH: process.env.PATH,
-        HERMES_OTLP_HTTP_PORT: String(otlpPort),
-        HERMES_API_PORT: String(apiPort),
-        HERMES_INFLUX_URL: influxUrl,
-        HERMES_INFLUX_DATABASE: 'flood',
-        HERMES_DATA_DIR: dataDir,
-        HERMES_QUEUE_MAX_MIB: '8',
-        HERMES_MEMORY_LIMIT_MIB: String(BUDGET_MIB),
-        HERMES_LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+  const hermes = await hermesProcesses();
+  const start = (influxUrl: string) =>
+    hermes.start({
+      HERMES_INFLUX_URL: influxUrl,
+      HERMES_INFLUX_DATABASE: 'flood',
+      HERMES_DATA_DIR: dataDir,
+      HERMES_QUEUE_MAX_MIB: '8',
+      HERMES_MEMORY_LIMIT_MIB: String(BUDGET_MIB),
     });
-  const ready = async () => {
-    const deadline = Date.now() + 20_000;
-    while (!(await fetch(`http://127.0.0.1:${apiPort}/healthz`).then((r) => r.ok, () => false))) {
-      if (Date.now() > deadline) throw new Error('hermes did not start');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   let child = start(`http://127.0.0.1:${await freePort()}`);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const agent = new Agent({ keepAlive: true, maxSockets: 96 });
   try {
-    await ready();
+    await hermes.ready();
     // 24 distinct bodies of 2,000 spans (~1 MiB each), sent by 96 senders for 6 s: the log
     // (8 MiB) fills within the first second and every request after that must be pushed back.
     const bodies = Array.from({ length: 24 }, () => {
@@ -99,7 +81,7 @@ it('pushes back with 429/503 + Retry-After, stays under its memory budget, and l
       Array.from({ length: 96 }, async (_, sender) => {
         for (let i = sender; Date.now() < until; i++) {
           const { body, ids } = bodies[i % bodies.length];
-          const { status, retryAfter } = await post(agent, otlpPort, body);
+          const { status, retryAfter } = await post(agent, hermes.otlpPort, body);
           statuses.set(status, (statuses.get(status) ?? 0) + 1);
           if (status === 200) for (const id of ids) acknowledged.add(id);
           else if (retryAfter === undefined) missingRetryAfter++;
@@ -107,7 +89,7 @@ it('pushes back with 429/503 + Retry-After, stays under its memory budget, and l
       }),
     );
     clearInterval(sampler);
-    expect({ exitCode: child.exitCode, stderr }).toEqual({ exitCode: null, stderr: '' });
+    expect({ exitCode: child.exitCode, stderr: hermes.stderr }).toEqual({ exitCode: null, stderr: '' });
     expect([...statuses.keys()].filter((s) => ![200, 429, 503].includes(s))).toEqual([]);
     expect((statuses.get(429) ?? 0) + (statuses.get(503) ?? 0)).toBeGreaterThan(0);
     expect(missingRetryAfter).toBe(0);
@@ -115,10 +97,9 @@ it('pushes back with 429/503 + Retry-After, stays under its memory budget, and l
     expect(peakRssMiB).toBeLessThan(BUDGET_MIB);
 
     // Started again with InfluxDB reachable, it writes everything it acknowledged.
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopProcess(child);
     child = start(influxd.url);
-    await ready();
+    await hermes.ready();
     const deadline = Date.now() + 30_000;
     let stored = new Set<string>();
     while (Date.now() < deadline) {
@@ -131,8 +112,7 @@ it('pushes back with 429/503 + Retry-After, stays under its memory budget, and l
     expect([...acknowledged].filter((id) => !stored.has(id))).toEqual([]);
   } finally {
     agent.destroy();
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+    await stopProcess(child);
     await influxd.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
