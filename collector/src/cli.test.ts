@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -89,6 +90,34 @@ describe('hermes (CLI)', () => {
     for (const binding of envBindings) expect(result.stdout).toContain(binding.name);
     expect(result.stdout).toContain('exporters.influxdb.batchMaxPoints');
     expect(result.stdout).toContain('receivers.otlp_http.maxBodyBytes');
+    expect(result.stdout).toContain('storage.influxdb.url');
+    expect(result.stdout).toContain('service.pipelines');
+    for (const endpoint of ['GET /api/errors', 'GET /api/errors/:fingerprint', 'POST /api/errors/:fingerprint/resolve', 'POST /api/sourcemaps', 'POST /api/deployments']) {
+      expect(result.stdout).toContain(endpoint);
+    }
+  });
+
+  it('says in one line, without a stack trace, that a port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const folder = mkdtempSync(join(tmpdir(), 'hermes-cli-port-'));
+      const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(cli, ['start'], {
+          env: { PATH: process.env.PATH, HERMES_OTLP_HTTP_PORT: String(port), HERMES_API_PORT: '0', HERMES_INFLUX_URL: influxUrl, HERMES_DATA_DIR: folder, HERMES_LOG_LEVEL: 'error' },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('exit', (status) => resolve({ status, stderr }));
+      });
+      rmSync(folder, { recursive: true, force: true });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(`hermes: failed to start: invalid configuration: receiver otlp_http cannot listen on 127.0.0.1:${port}: the port is already in use\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('refuses a bad value at start-up with a message naming the key', () => {

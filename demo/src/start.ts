@@ -26,6 +26,9 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 const started = new StartedProcesses();
 const stopping = new AbortController();
+/** When stopping began: a second signal within this time is the same Ctrl-C delivered twice (npm forwards it, the terminal sends it to the group), not an impatient user. */
+let stoppingSinceMs = 0;
+const SAME_SIGNAL_WINDOW_MS = 1000;
 
 /**
  * Stops everything started (processes.ts), says why and what, then ends this process: by
@@ -34,7 +37,7 @@ const stopping = new AbortController();
  */
 async function stopEverything(reason: string, how: { signal?: NodeJS.Signals; exitCode?: number }): Promise<void> {
   if (started.isStopping) {
-    if (how.signal) {
+    if (how.signal && Date.now() - stoppingSinceMs > SAME_SIGNAL_WINDOW_MS) {
       const left = childPids();
       console.log(`demo: got ${how.signal} again: SIGKILL to ${left.length ? `pid ${left.join(', ')}` : 'nothing left'}`);
       for (const pid of left) process.kill(pid, 'SIGKILL');
@@ -43,6 +46,7 @@ async function stopEverything(reason: string, how: { signal?: NodeJS.Signals; ex
     return;
   }
   const t0 = Date.now();
+  stoppingSinceMs = t0;
   const running = started.describe();
   console.log(`demo: ${reason}; stopping ${running.length ? listed(running) : 'nothing (nothing started yet)'}`);
   stopping.abort();
