@@ -142,6 +142,9 @@ async function main(): Promise<void> {
   const collector = spawn(resolve(root, 'collector/bin/hermes.js'), ['start'], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
+    // Its own process group: a Ctrl-C (or npm passing a signal to the group) must reach the
+    // services first, which flush to the collector; the collector stops after them.
+    detached: true,
   });
   // Its own shutdown flushes for up to shutdownTimeoutMs (10 s by default).
   started.add({ describe: () => `the collector (pid ${collector.pid})`, stop: () => stopChild(collector, 15_000) });

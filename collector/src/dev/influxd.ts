@@ -83,7 +83,9 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Runnin
   writeFileSync(configPath, config);
   const child = spawn(options.binary ?? 'influxd', ['-config', configPath], {
     stdio: ['ignore', 'ignore', 'ignore'],
-    detached: false,
+    // Its own process group: a Ctrl-C in the terminal must not stop storage while the
+    // collector is still flushing into it; whoever started it stops it.
+    detached: true,
   });
   const url = `http://127.0.0.1:${httpPort}`;
   try {

@@ -103,7 +103,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
       '-c', 'full_page_writes=off',
       '-c', 'max_connections=50',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir(), ...user },
+    // detached: its own process group, so a Ctrl-C stops the services first and the database after them.
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: tmpdir(), detached: true, ...user },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
