@@ -15,8 +15,6 @@ export interface QueueEntry {
   readonly lines: number;
   /** When it was published (epoch ms), for the age of the oldest unwritten entry. */
   readonly publishedAtMs: number;
-  /** The lines as strings, when the queue still has them from `publish`. */
-  readonly text?: readonly string[];
 }
 
 export interface Published {
@@ -26,13 +24,12 @@ export interface Published {
 
 export interface WriteQueue {
   /**
-   * Appends one encoded batch (`text`: the same lines as strings, which an in-memory queue may
-   * hand back to the writer instead of decoding `payload` again); resolves once it is safe, with a promise that resolves once
+   * Appends one encoded batch; resolves once it is safe, with a promise that resolves once
    * the entry is done (written to InfluxDB), for callers that must read their own write.
    * Rejects with HERMES_ERR_UNAVAILABLE (+ Retry-After) when the queue is at its size cap,
    * and with HERMES_ERR_SHUTTING_DOWN once closed.
    */
-  publish(payload: Buffer, lines: number, text?: readonly string[]): Promise<Published>;
+  publish(payload: Buffer, lines: number): Promise<Published>;
   /**
    * The next entries in publishing order, together at most `maxLines` lines (at least one
    * entry), waiting while there are none; resolves `[]` once the queue is closed for taking.

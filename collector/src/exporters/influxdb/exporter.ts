@@ -10,7 +10,7 @@
 import type { TelemetryBatch } from '../../model/telemetry';
 import { TAKEN, type ComponentFactory, type ComponentSettings, type Consumer, type Lifecycle, type Receipt } from '../../pipeline/component';
 import { HermesError } from '../../pipeline/errors';
-import type { QueueEntry, WriteQueue } from '../../queue';
+import type { WriteQueue } from '../../queue';
 import type { BatchEncoder, EncodedBatch, InfluxStorage, InfluxWriter } from '../../storage/influxdb';
 import { influxdbExporterConfigSchema, type InfluxdbExporterConfig } from './config';
 
@@ -85,16 +85,19 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
       while (this.writer.pendingPoints >= this.maxWriterPoints()) await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
       const entries = await queue.take(this.config.batchMaxPoints);
       if (entries.length === 0) return;
-      this.writer.enqueue(entries.flatMap(linesOf)).then(
-        (receipt) => {
-          if (receipt.refusedLines > 0) {
-            this.settings.logger.warn('influxdb refused queued points for good (already acknowledged to their senders)', { points: receipt.refusedLines, refusal: receipt.refusal });
-          }
-          queue.done(entries);
-        },
-        // The shutdown deadline came first: the entries stay in the queue for the next start.
-        () => undefined,
-      );
+      for (const entry of entries) {
+        // The bytes the log holds go to InfluxDB as they are; the writer batches entries together.
+        this.writer.enqueue(entry.payload, entry.lines).then(
+          (receipt) => {
+            if (receipt.refusedLines > 0) {
+              this.settings.logger.warn('influxdb refused queued points for good (already acknowledged to their senders)', { points: receipt.refusedLines, refusal: receipt.refusal });
+            }
+            queue.done([entry]);
+          },
+          // The shutdown deadline came first: the entry stays in the queue for the next start.
+          () => undefined,
+        );
+      }
     }
   }
 
@@ -128,13 +131,15 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
     const empty = this.encodingReceipt(encoded);
     const lines = encoded.lines;
     if (lines.length === 0) return empty;
+    // Encoded once into bytes: the same bytes go to the log and from there, or straight, to InfluxDB.
+    const bytes = Buffer.from(lines.join(''), 'utf8');
     if (this.queue) {
-      const { written } = await this.queue.publish(Buffer.from(lines.join(''), 'utf8'), lines.length, lines);
+      const { written } = await this.queue.publish(bytes, lines.length);
       return { ...empty, written };
     }
     // A batch larger than the whole queue is still taken when the queue is empty, or it could never pass.
     if (pending > 0 && pending + lines.length > this.config.maxQueuePoints) throw this.overloaded(pending);
-    const written = await this.writer.enqueue(lines);
+    const written = await this.writer.enqueue(bytes, lines.length);
     if (written.refusedLines === 0) return empty;
     // Exemplar lines are not sent items: never count more refusals than item lines.
     const refused = Math.min(written.refusedLines, encoded.itemLines);
@@ -204,20 +209,6 @@ export const influxdbExporterFactory: ComponentFactory<InfluxdbExporterConfig, I
   configSchema: influxdbExporterConfigSchema,
   create: (settings, config) => new InfluxdbExporter(settings, config),
 };
-
-/** A queued entry's lines (each ending in '\n'), as the writer takes them: kept from publishing, or read from the payload. */
-function linesOf(entry: QueueEntry): readonly string[] {
-  if (entry.text !== undefined) return entry.text;
-  const text = entry.payload.toString('utf8');
-  const lines: string[] = [];
-  for (let start = 0; start < text.length; ) {
-    const end = text.indexOf('\n', start);
-    const stop = end === -1 ? text.length : end + 1;
-    lines.push(text.slice(start, stop));
-    start = stop;
-  }
-  return lines;
-}
 
 /** Polls `condition` until it holds or `deadline` (epoch ms) passes. */
 async function waitUntil(condition: () => boolean, deadline: number): Promise<void> {

@@ -50,7 +50,6 @@ interface Entry {
   offset: number;
   length: number;
   payload: Buffer | undefined;
-  text: readonly string[] | undefined;
   /** Bytes this entry counts against memoryCacheBytes while cached. */
   cachedCost: number;
   /** Settles the publisher's `written` promise. */
@@ -60,7 +59,6 @@ interface Entry {
 interface Append {
   header: Buffer;
   payload: Buffer;
-  text: readonly string[] | undefined;
   lines: number;
   publishedAtMs: number;
   resolve: (published: Published) => void;
@@ -157,7 +155,7 @@ export class WriteAheadLog implements WriteQueue {
     return 0;
   }
 
-  publish(payload: Buffer, lines: number, text?: readonly string[]): Promise<Published> {
+  publish(payload: Buffer, lines: number): Promise<Published> {
     if (!this.opened || this.closed) return Promise.reject(new HermesError('HERMES_ERR_SHUTTING_DOWN', 'the write-ahead log is closed'));
     const size = HEADER_BYTES + payload.length;
     if (this.diskBytes > 0 && this.diskBytes + size > this.options.maxBytes) {
@@ -167,7 +165,7 @@ export class WriteAheadLog implements WriteQueue {
     this.diskBytes += size;
     const publishedAtMs = Date.now();
     return new Promise<Published>((resolve, reject) => {
-      this.appends.push({ header: recordHeader(payload, lines, publishedAtMs), payload, text, lines, publishedAtMs, resolve, reject });
+      this.appends.push({ header: recordHeader(payload, lines, publishedAtMs), payload, lines, publishedAtMs, resolve, reject });
       this.flushing ??= this.flush();
     });
   }
@@ -208,9 +206,8 @@ export class WriteAheadLog implements WriteQueue {
       let offset = segment.bytes;
       segment.bytes += groupBytes;
       for (const append of group) {
-        // Strings take about twice their UTF-8 bytes: a cached entry costs its payload three times.
-        const cache = this.cachedBytes + append.payload.length * 3 <= this.options.memoryCacheBytes;
-        const entry = this.addEntry(segment, offset, append.payload.length, append.lines, append.publishedAtMs, cache ? append.payload : undefined, cache ? append.text : undefined);
+        const cache = this.cachedBytes + append.payload.length <= this.options.memoryCacheBytes;
+        const entry = this.addEntry(segment, offset, append.payload.length, append.lines, append.publishedAtMs, cache ? append.payload : undefined);
         offset += append.header.length + append.payload.length;
         append.resolve({ written: new Promise<void>((resolve) => (entry.onWritten = resolve)) });
       }
@@ -236,10 +233,9 @@ export class WriteAheadLog implements WriteQueue {
     lines: number,
     publishedAtMs: number,
     payload: Buffer | undefined,
-    text?: readonly string[],
   ): Entry {
-    const cachedCost = payload === undefined ? 0 : text === undefined ? length : length * 3;
-    const entry: Entry = { seq: this.nextSeq++, lines, publishedAtMs, segment, offset, length, payload, text, cachedCost, onWritten: undefined };
+    const cachedCost = payload === undefined ? 0 : length;
+    const entry: Entry = { seq: this.nextSeq++, lines, publishedAtMs, segment, offset, length, payload, cachedCost, onWritten: undefined };
     this.cachedBytes += cachedCost;
     segment.entries++;
     this.untaken.push(entry);
@@ -262,7 +258,7 @@ export class WriteAheadLog implements WriteQueue {
     const out: QueueEntry[] = [];
     for (const entry of taken) {
       const payload = entry.payload ?? (await this.readPayload(entry));
-      out.push({ seq: entry.seq, payload, lines: entry.lines, publishedAtMs: entry.publishedAtMs, text: entry.text });
+      out.push({ seq: entry.seq, payload, lines: entry.lines, publishedAtMs: entry.publishedAtMs });
     }
     return out;
   }
@@ -284,7 +280,6 @@ export class WriteAheadLog implements WriteQueue {
       this.cachedBytes -= entry.cachedCost;
       entry.cachedCost = 0;
       entry.payload = undefined;
-      entry.text = undefined;
       entry.segment.done++;
       entry.onWritten?.();
     }

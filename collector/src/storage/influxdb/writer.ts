@@ -4,7 +4,9 @@
  * settles each caller's promise once every one of its lines has an outcome, saying how
  * many of them InfluxDB refused for good.
  *
- * Not a translator: lines arrive already encoded, each ending in '\n'.
+ * Not a translator: lines arrive already encoded as bytes, in chunks of whole lines each
+ * ending in '\n', and leave in the same bytes: the writer never decodes or re-joins them
+ * (a chunk is cut only when InfluxDB refuses a single one as too large).
  */
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -52,28 +54,58 @@ interface Owner {
   reject: (err: Error) => void;
 }
 
-interface Segment {
-  lines: string[];
-  next: number;
+/** Whole lines of one owner, as bytes. */
+interface Chunk {
+  bytes: Buffer;
+  lines: number;
   owner: Owner;
 }
 
-/** A request's worth of lines; `owners[i]` is the owner of `lines[i]`. */
+/** A request's worth of chunks, in order. */
 interface Job {
-  lines: string[];
-  owners: Owner[];
+  chunks: Chunk[];
+  lines: number;
 }
 
-/** A job's lines grouped by owner (owners' lines are adjacent), in order. */
+const NEWLINE = 0x0a;
+
+function jobOf(chunks: Chunk[]): Job {
+  return { chunks, lines: chunks.reduce((n, c) => n + c.lines, 0) };
+}
+
+/** A job's chunks grouped by owner (an owner's chunks are adjacent), in order. */
 function splitByOwner(job: Job): Job[] {
   const parts: Job[] = [];
-  for (let start = 0; start < job.owners.length; ) {
+  for (let start = 0; start < job.chunks.length; ) {
     let end = start + 1;
-    while (end < job.owners.length && job.owners[end] === job.owners[start]) end++;
-    parts.push({ lines: job.lines.slice(start, end), owners: job.owners.slice(start, end) });
+    while (end < job.chunks.length && job.chunks[end].owner === job.chunks[start].owner) end++;
+    parts.push(jobOf(job.chunks.slice(start, end)));
     start = end;
   }
   return parts;
+}
+
+/** Two halves of a job of more than one line: by chunks, or a lone chunk cut at the line nearest its middle. */
+function halves(job: Job): [Job, Job] {
+  if (job.chunks.length > 1) {
+    const half = Math.ceil(job.chunks.length / 2);
+    return [jobOf(job.chunks.slice(0, half)), jobOf(job.chunks.slice(half))];
+  }
+  const [chunk] = job.chunks;
+  let cut = chunk.bytes.indexOf(NEWLINE, chunk.bytes.length >> 1) + 1;
+  if (cut <= 0 || cut >= chunk.bytes.length) cut = chunk.bytes.indexOf(NEWLINE) + 1;
+  const first = chunk.bytes.subarray(0, cut);
+  const firstLines = countLines(first);
+  return [
+    jobOf([{ bytes: first, lines: firstLines, owner: chunk.owner }]),
+    jobOf([{ bytes: chunk.bytes.subarray(cut), lines: chunk.lines - firstLines, owner: chunk.owner }]),
+  ];
+}
+
+function countLines(bytes: Buffer): number {
+  let lines = 0;
+  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines++;
+  return lines;
 }
 
 /** influxd's partial-write answer names how many points it dropped; parse failures are listed one by one. */
@@ -86,7 +118,7 @@ export function droppedFromPartialWrite(errorText: string, lines: number): numbe
 }
 
 export class InfluxWriter {
-  private readonly segments: Segment[] = [];
+  private readonly queue: Chunk[] = [];
   private queued = 0;
   private inFlight = 0;
   private pending = 0;
@@ -125,15 +157,16 @@ export class InfluxWriter {
   }
 
   /**
-   * Queues lines; resolves once each is acknowledged or permanently refused, with the count
-   * of refused ones. Rejects with HERMES_ERR_SHUTTING_DOWN when the shutdown deadline came first.
+   * Queues `lines` whole lines of line protocol (`bytes`, each line ending in '\n'); resolves
+   * once each is acknowledged or permanently refused, with the count of refused ones. Rejects
+   * with HERMES_ERR_SHUTTING_DOWN when the shutdown deadline came first.
    */
-  enqueue(lines: string[]): Promise<WriteReceipt> {
+  enqueue(bytes: Buffer, lines: number): Promise<WriteReceipt> {
     return new Promise<WriteReceipt>((resolve, reject) => {
-      const owner: Owner = { remaining: lines.length, refused: 0, refusal: '', lostToShutdown: false, resolve, reject };
-      this.segments.push({ lines, next: 0, owner });
-      this.queued += lines.length;
-      this.pending += lines.length;
+      const owner: Owner = { remaining: lines, refused: 0, refusal: '', lostToShutdown: false, resolve, reject };
+      this.queue.push({ bytes, lines, owner });
+      this.queued += lines;
+      this.pending += lines;
       this.options.onPendingChange(this.pending);
       this.pump();
     });
@@ -202,32 +235,27 @@ export class InfluxWriter {
     else if (!this.draining) this.armTimer();
   }
 
+  /** Whole chunks up to batchMaxPoints lines (a larger chunk goes alone). */
   private takeJob(): Job {
-    const lines: string[] = [];
-    const owners: Owner[] = [];
+    const chunks: Chunk[] = [];
+    let lines = 0;
     const max = this.options.batchMaxPoints;
-    while (lines.length < max && this.segments.length > 0) {
-      const seg = this.segments[0];
-      const take = Math.min(max - lines.length, seg.lines.length - seg.next);
-      for (let i = 0; i < take; i++) {
-        lines.push(seg.lines[seg.next + i]);
-        owners.push(seg.owner);
-      }
-      seg.next += take;
-      if (seg.next === seg.lines.length) this.segments.shift();
+    while (this.queue.length > 0 && (chunks.length === 0 || lines + this.queue[0].lines <= max)) {
+      const chunk = this.queue.shift() as Chunk;
+      chunks.push(chunk);
+      lines += chunk.lines;
     }
-    this.queued -= lines.length;
-    return { lines, owners };
+    this.queued -= lines;
+    return { chunks, lines };
   }
 
   private dropQueued(): void {
-    while (this.segments.length > 0) {
-      const seg = this.segments.shift() as Segment;
-      const count = seg.lines.length - seg.next;
-      this.queued -= count;
-      this.options.onDropped(count, 'shutdown');
-      seg.owner.lostToShutdown = true;
-      this.settle(seg.owner, count);
+    while (this.queue.length > 0) {
+      const chunk = this.queue.shift() as Chunk;
+      this.queued -= chunk.lines;
+      this.options.onDropped(chunk.lines, 'shutdown');
+      chunk.owner.lostToShutdown = true;
+      this.settle(chunk.owner, chunk.lines);
     }
   }
 
@@ -248,23 +276,20 @@ export class InfluxWriter {
    * owner are settled with refusals (see runJob), so the refusal is charged exactly.
    */
   private finish(job: Job, dropped: number, reason: DropReason, refusal = ''): void {
-    if (dropped < job.lines.length) this.options.onWritten(job.lines.length - dropped);
+    if (dropped < job.lines) this.options.onWritten(job.lines - dropped);
     if (dropped > 0) this.options.onDropped(dropped, reason);
-    // Lines of one owner are adjacent: settle per run, not per line (one gauge update each).
-    const owners = job.owners;
-    for (let start = 0; start < owners.length; ) {
-      const owner = owners[start];
-      let end = start + 1;
-      while (end < owners.length && owners[end] === owner) end++;
-      if (dropped > 0) {
-        if (reason === 'shutdown') owner.lostToShutdown = true;
-        else {
-          owner.refused += dropped === job.lines.length ? end - start : dropped;
-          if (owner.refusal === '') owner.refusal = refusal;
-        }
+    const whole = dropped === job.lines;
+    const charged = new Set<Owner>();
+    for (const chunk of job.chunks) {
+      const owner = chunk.owner;
+      if (dropped > 0 && reason === 'shutdown') owner.lostToShutdown = true;
+      else if (dropped > 0 && (whole || !charged.has(owner))) {
+        // All refused: each owner loses its own lines. Some refused: the job has one owner (runJob), charged once.
+        owner.refused += whole ? chunk.lines : dropped;
+        if (owner.refusal === '') owner.refusal = refusal;
+        charged.add(owner);
       }
-      this.settle(owner, end - start);
-      start = end;
+      this.settle(owner, chunk.lines);
     }
   }
 
@@ -283,11 +308,8 @@ export class InfluxWriter {
       const result = await this.writeUntilSettled(part, recreated);
       recreated ||= result.recreated;
       if (result.split === 'halves') {
-        const half = Math.ceil(part.lines.length / 2);
-        stack.push(
-          { lines: part.lines.slice(half), owners: part.owners.slice(half) },
-          { lines: part.lines.slice(0, half), owners: part.owners.slice(0, half) },
-        );
+        const [first, second] = halves(part);
+        stack.push(second, first);
       } else if (result.split === 'owners') {
         stack.push(...splitByOwner(part).reverse());
       }
@@ -298,11 +320,11 @@ export class InfluxWriter {
     let recreated = alreadyRecreated;
     for (let attempt = 0; ; attempt++) {
       if (Date.now() >= this.deadline) {
-        this.finish(job, job.lines.length, 'shutdown');
+        this.finish(job, job.lines, 'shutdown');
         return { recreated };
       }
       const started = performance.now();
-      const answer = await this.post(job.lines.join(''));
+      const answer = await this.post(job.chunks);
       const seconds = (performance.now() - started) / 1000;
       const status = answer.status;
       if (status === 204 || status === 200) {
@@ -313,16 +335,16 @@ export class InfluxWriter {
       }
       if (status === 413) {
         this.options.onWriteDone(seconds, 'too_large');
-        if (job.lines.length > 1) return { split: 'halves', recreated };
-        this.options.logger.warn('influxdb refused a single point as too large; dropped', { bytes: job.lines[0].length });
+        if (job.lines > 1) return { split: 'halves', recreated };
+        this.options.logger.warn('influxdb refused a single point as too large; dropped', { bytes: job.chunks[0].bytes.length });
         this.finish(job, 1, 'too_large', 'a point larger than influxdb accepts');
         return { recreated };
       }
       if (status === 400) {
         this.options.onWriteDone(seconds, 'rejected');
         this.consecutiveFailures = 0;
-        if (job.owners[0] !== job.owners[job.owners.length - 1]) return { split: 'owners', recreated };
-        const dropped = droppedFromPartialWrite(answer.text, job.lines.length);
+        if (job.chunks[0].owner !== job.chunks[job.chunks.length - 1].owner) return { split: 'owners', recreated };
+        const dropped = droppedFromPartialWrite(answer.text, job.lines);
         this.options.logger.warn('influxdb refused points; not retried', { points: dropped, error: answer.text.slice(0, 1000) });
         this.finish(job, dropped, 'rejected', answer.text.slice(0, 300));
         return { recreated };
@@ -330,10 +352,10 @@ export class InfluxWriter {
       if (answer.text.includes('retention policy not found')) {
         this.options.onWriteDone(seconds, 'rejected');
         this.options.logger.error('influxdb has no such retention policy; points dropped (check the config)', {
-          points: job.lines.length,
+          points: job.lines,
           error: answer.text.slice(0, 1000),
         });
-        this.finish(job, job.lines.length, 'retention_policy_missing', answer.text.slice(0, 300));
+        this.finish(job, job.lines, 'retention_policy_missing', answer.text.slice(0, 300));
         return { recreated };
       }
       if (status === 404 && answer.text.includes('database not found') && !recreated) {
@@ -378,7 +400,7 @@ export class InfluxWriter {
    * node:http with a keep-alive agent: fetch's web-stream plumbing cost about a tenth of
    * the collector's CPU under load in the benchmark.
    */
-  private post(body: string): Promise<{ status: number; text: string }> {
+  private post(chunks: readonly Chunk[]): Promise<{ status: number; text: string }> {
     return new Promise((resolve) => {
       const url = this.url;
       const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -391,7 +413,7 @@ export class InfluxWriter {
           signal,
           headers: {
             'Content-Type': 'text/plain; charset=utf-8',
-            'Content-Length': Buffer.byteLength(body),
+            'Content-Length': chunks.reduce((n, c) => n + c.bytes.length, 0),
             ...this.options.headers,
           },
         },
@@ -403,7 +425,9 @@ export class InfluxWriter {
         },
       );
       req.on('error', (err) => resolve({ status: 0, text: signal.aborted && signal.reason instanceof Error ? `${err.message}: ${signal.reason.message}` : err.message }));
-      req.end(body);
+      // Written as they are: the bytes the exporter encoded (and the log holds) go out unchanged.
+      for (const chunk of chunks) req.write(chunk.bytes);
+      req.end();
     });
   }
 }
