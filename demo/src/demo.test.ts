@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadConfig, startCollector, freePort, type RunningCollector } from '@hermes/collector';
+import type { RunningCollector } from '@hermes/collector';
+import { startTestCollector } from './test-collector';
 import { startDemoServices, type RunningDemo } from './app/launch';
 import { findPostgresBin, startPostgres, type RunningPostgres } from './app/postgres';
 import { REGRESSED_RELEASE } from './app/config';
@@ -58,20 +59,9 @@ describe('demo app with @hermes/sdk', () => {
       );
     }
     postgres = await startPostgres({ startTimeoutMs: 20_000 });
-    const [otlpPort, apiPort] = [await freePort(), await freePort()];
-    collector = await startCollector(
-      loadConfig({
-        env: {
-          HERMES_OTLP_HTTP_PORT: String(otlpPort),
-          HERMES_API_PORT: String(apiPort),
-          HERMES_INFLUX_URL: influxUrl,
-          HERMES_INFLUX_DATABASE: database,
-          HERMES_DATA_DIR: dataDir,
-          // The budget would count this jest worker's resident memory, not the collector's own.
-          HERMES_MEMORY_LIMIT_MIB: '8192',
-        },
-      }),
-    );
+    const started = await startTestCollector({ influxUrl, database, dataDir });
+    collector = started.collector;
+    const { otlpPort, apiPort } = started;
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     demo = await startDemoServices({
       databaseUrl: postgres.url,

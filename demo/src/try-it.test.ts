@@ -9,7 +9,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, loadConfig, startCollector, type RunningCollector } from '@hermes/collector';
+import type { RunningCollector } from '@hermes/collector';
+import { startTestCollector } from './test-collector';
 import { sendSampleTelemetry } from './sample-telemetry';
 import { tryItCommands, type TryItCommand } from './try-it';
 
@@ -43,20 +44,9 @@ describe('npm start', () => {
   let commands: TryItCommand[];
 
   beforeAll(async () => {
-    const [otlpPort, apiPort] = [await freePort(), await freePort()];
-    collector = await startCollector(
-      loadConfig({
-        env: {
-          HERMES_OTLP_HTTP_PORT: String(otlpPort),
-          HERMES_API_PORT: String(apiPort),
-          HERMES_INFLUX_URL: influxUrl,
-          HERMES_INFLUX_DATABASE: database,
-          HERMES_DATA_DIR: dataDir,
-          // The budget would count this jest worker's resident memory, not the collector's own.
-          HERMES_MEMORY_LIMIT_MIB: '8192',
-        },
-      }),
-    );
+    const started = await startTestCollector({ influxUrl, database, dataDir });
+    collector = started.collector;
+    const { otlpPort, apiPort } = started;
     await sendSampleTelemetry(`http://127.0.0.1:${otlpPort}`);
     await collector.written();
     // The demo shop's part, as line protocol: a server span per release and the deployment.
