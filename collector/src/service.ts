@@ -4,8 +4,9 @@
  * own config section, plus the API server. Start order is exporters first, so nothing is
  * accepted before it can be written; shutdown runs the other way round.
  */
+import { join } from 'node:path';
 import { createErrorsRouter, ErrorsProcessor, IssueService } from './analyzers/errors';
-import { createApiServer, createDeploymentsRouter, type ApiRoute } from './api';
+import { createApiServer, createDeploymentsRouter, type ApiRoute, type ReadinessCheck } from './api';
 import { API_SOURCE, exporterFactories, processorFactories, receiverFactories, type ExporterType, type ProcessorType, type ReceiverType } from './components';
 import type { HermesConfig, PipelineConfig } from './config';
 import type { ComponentHost, ComponentSettings, Consumer, Lifecycle } from './pipeline/component';
@@ -13,9 +14,8 @@ import { fanOut, routeBySignal } from './pipeline/fan-out';
 import { silentLogger, type Logger } from './pipeline/logger';
 import { MemoryGuard } from './pipeline/memory';
 import { SelfMetrics } from './pipeline/self-metrics';
-import { InfluxStorage } from './storage/influxdb';
 import { WriteAheadLog } from './queue';
-import { join } from 'node:path';
+import { InfluxStorage } from './storage/influxdb';
 import type { InfluxdbExporter } from './exporters/influxdb';
 import type { OtlpHttpReceiver } from './receivers/otlp-http';
 
@@ -123,7 +123,7 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     ...config.api,
     metrics,
     logger: logger.child('api'),
-    readiness: influx ? [() => ({ name: 'influxdb', ...influx.health() })] : [],
+    readiness: readinessChecks(influx, wal),
     routes,
   });
 
@@ -197,4 +197,26 @@ async function openWriteAheadLog(config: HermesConfig, logger: Logger, metrics: 
     logger.info('write-ahead log read back; its batches are written to InfluxDB again', { ...report });
   }
   return wal;
+}
+
+/**
+ * Without a log, ready means InfluxDB takes writes. With one, the collector takes data while
+ * the log has room, whatever InfluxDB does: a load balancer must not drop every replica
+ * because the database restarts (the log rides that out). InfluxDB's state is still shown.
+ */
+function readinessChecks(influx: InfluxdbExporter | undefined, wal: WriteAheadLog | undefined): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [];
+  if (influx && !wal) checks.push(() => ({ name: 'influxdb', ...influx.health() }));
+  if (influx && wal) {
+    checks.push(() => {
+      const health = influx.health();
+      return { name: 'influxdb', ready: true, reason: health.ready ? 'ok' : `${health.reason}; writes wait in the write-ahead log` };
+    });
+  }
+  if (wal) {
+    checks.push(() =>
+      wal.hasRoom() ? { name: 'write-ahead log', ready: true, reason: 'ok' } : { name: 'write-ahead log', ready: false, reason: `full (${wal.bytes} bytes; queue.maxMiB)` },
+    );
+  }
+  return checks;
 }

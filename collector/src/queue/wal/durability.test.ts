@@ -93,6 +93,11 @@ describe('the write-ahead log', () => {
       const duringOutage = acknowledged;
       await new Promise((r) => setTimeout(r, 30_000));
       expect(acknowledged).toBeGreaterThan(duringOutage); // still taking spans while InfluxDB is away
+      // Still ready: a load balancer must keep sending, the log holds the spans.
+      const readyz = await fetch(`${collector.urls.api}/readyz`);
+      const body = (await readyz.json()) as { checks: { name: string; ready: boolean; reason: string }[] };
+      expect(readyz.status).toBe(200);
+      expect(body.checks.find((c) => c.name === 'influxdb')?.reason).toMatch(/writes wait in the write-ahead log$/);
       influxd = await startInfluxd({ dataDir: influxDir, httpPort });
       await new Promise((r) => setTimeout(r, 3_000));
       sending = false;

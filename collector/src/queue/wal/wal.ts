@@ -145,6 +145,11 @@ export class WriteAheadLog implements WriteQueue {
     return this.diskBytes;
   }
 
+  /** Whether a batch would still be taken (the log is under its cap and open). */
+  hasRoom(): boolean {
+    return !this.closed && this.diskBytes < this.options.maxBytes;
+  }
+
   get segmentCount(): number {
     return this.segments.length;
   }
