@@ -4,6 +4,6 @@ export { loadConfig, configSchema, ConfigError, envBindings, type HermesConfig }
 export { SelfMetrics } from './pipeline/self-metrics';
 export { createLogger, silentLogger, type Logger } from './pipeline/logger';
 export { HermesError, errorCatalog, type ErrorCode } from './pipeline/errors';
-export type { Consumer, Lifecycle, ComponentFactory, ComponentSettings } from './pipeline/component';
+export { TAKEN, type Consumer, type Receipt, type Lifecycle, type ComponentFactory, type ComponentSettings, type ComponentHost } from './pipeline/component';
 export type * from './model/telemetry';
 export { startInfluxd, freePort, type RunningInfluxd, type InfluxdOptions } from './dev/influxd';
