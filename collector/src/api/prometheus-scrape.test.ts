@@ -51,7 +51,7 @@ async function promQuery(expr: string): Promise<number | undefined> {
   }
 }
 
-async function eventually(expr: string, expected: number, timeoutMs = 30_000): Promise<number | undefined> {
+async function eventually(expr: string, expected: number, timeoutMs = 12_000): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;
   let last: number | undefined;
   while (Date.now() < deadline) {
@@ -73,6 +73,7 @@ describe('GET /metrics scraped by Prometheus', () => {
 
     expect(await eventually('up{job="hermes"}', 1)).toBe(1);
     expect(await eventually('sum(hermes_receiver_items_received_total{signal="traces"})', 7)).toBe(7);
-    expect(await eventually('sum(hermes_exporter_points_written_total)', 7)).toBe(7);
-  });
+    // 7 spans and the batch's `resources` point (docs/schema.md §5a).
+    expect(await eventually('sum(hermes_exporter_points_written_total)', 8)).toBe(8);
+  }, 45_000);
 });

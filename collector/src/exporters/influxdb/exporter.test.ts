@@ -93,7 +93,7 @@ describe('InfluxdbExporter (delivery)', () => {
       await exporter.consume(spans(40));
       expect(await countSpans(small.url, db)).toBe(40);
       expect(await writeDurationCount(metrics, 'too_large')).toBeGreaterThan(0);
-      expect(await writtenPoints(metrics)).toBe(40);
+      expect(await writtenPoints(metrics)).toBe(41); // and the batch's `resources` point
 
       // One line larger than the limit on its own cannot be split: dropped and counted.
       await exporter.consume(traces([span({ attributes: [{ key: 'big', value: 'y'.repeat(5000) }] })]));
@@ -184,7 +184,7 @@ describe('InfluxdbExporter (delivery)', () => {
       await fetch(`${sharedUrl}/query?q=${encodeURIComponent(`CREATE DATABASE "${db}"`)}`, { method: 'POST' });
       await exporter.start();
       await exporter.consume(spans(2));
-      expect(await droppedPoints(metrics, 'retention_policy_missing')).toBe(2);
+      expect(await droppedPoints(metrics, 'retention_policy_missing')).toBe(3); // 2 spans and their `resources` point
       expect(await writeDurationCount(metrics, 'retry')).toBe(0);
     });
 
@@ -289,7 +289,7 @@ describe('InfluxdbExporter (delivery)', () => {
       // That shutdown returns at all while the writer retries forever is the point; the jest timeout bounds it.
       await exporter.shutdown(Date.now() + 300);
       expect(await pending).toMatchObject({ code: 'HERMES_ERR_SHUTTING_DOWN' });
-      expect(await droppedPoints(metrics, 'shutdown')).toBe(4);
+      expect(await droppedPoints(metrics, 'shutdown')).toBe(5); // 4 spans and their `resources` point
     });
   });
 });

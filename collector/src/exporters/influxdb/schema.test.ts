@@ -90,8 +90,13 @@ describe('InfluxdbExporter (schema)', () => {
         'retries:num': 3,
         'cached:bool': true,
         tags: '["a",1]',
-        'resource.host.name': 'h1',
+        resource_id: expect.stringMatching(/^[0-9a-f]{16}$/),
       });
+      // Resource attributes are not repeated on the span: its resource_id names a `resources` point.
+      expect(Object.keys(row).filter((k) => k.startsWith('resource.'))).toEqual([]);
+      const [resource] = await rows(url, db, `SELECT * FROM resources WHERE resource_id = '${String(row.resource_id)}'`);
+      expect(resource).toMatchObject({ service: svc, version: '1.2.3', environment: 'prod', 'resource.host.name': 'h1', 'resource.service.name': svc });
+      expect(new Date(String(resource.time)).getTime() % 3_600_000).toBe(0);
       expect(JSON.parse(row.events as string)).toEqual([{ time_unix_nano: '1', name: 'exception', attributes: { 'exception.type': 'Error' } }]);
       const [keys] = await query(url, db, 'SHOW FIELD KEYS FROM spans');
       const types = Object.fromEntries(keys.values.map(([k, t]) => [k, t]));

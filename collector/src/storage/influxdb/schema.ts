@@ -6,13 +6,15 @@
 import { anyValueToText, findAttribute } from '../../model/any-value';
 import type { AnyValue, KeyValue } from '../../model/telemetry';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SPANS_MEASUREMENT = 'spans';
 export const LOGS_MEASUREMENT = 'logs';
 export const EXEMPLARS_MEASUREMENT = 'exemplars';
+/** One point per resource (service instance) and hour: its attributes, which spans and logs refer to by resource_id. */
+export const RESOURCES_MEASUREMENT = 'resources';
 /** Measurements hermes writes itself; metrics of these names are moved to `metric:<name>`. */
-const HERMES_MEASUREMENTS = new Set([SPANS_MEASUREMENT, LOGS_MEASUREMENT, EXEMPLARS_MEASUREMENT]);
+const HERMES_MEASUREMENTS = new Set([SPANS_MEASUREMENT, LOGS_MEASUREMENT, EXEMPLARS_MEASUREMENT, RESOURCES_MEASUREMENT]);
 
 /** The type an attribute value is stored as; the field key's suffix says which. */
 export const enum ValueKind {
@@ -32,12 +34,12 @@ const COMMON_COLUMNS = ['', 'time', 'service', 'environment', 'version'];
 export const SPAN_COLUMNS: ReadonlySet<string> = new Set([
   ...COMMON_COLUMNS,
   'kind', 'status', 'trace_id', 'span_id', 'parent_span_id', 'name', 'duration_ns', 'status_message',
-  'trace_state', 'flags', 'scope_name', 'scope_version', 'events', 'events_count', 'links',
+  'trace_state', 'flags', 'scope_name', 'scope_version', 'events', 'events_count', 'links', 'resource_id',
 ]);
 export const LOG_COLUMNS: ReadonlySet<string> = new Set([
   ...COMMON_COLUMNS,
   'level', 'body', 'severity', 'severity_number', 'trace_id', 'span_id', 'event_name', 'flags',
-  'scope_name', 'scope_version',
+  'scope_name', 'scope_version', 'resource_id',
 ]);
 export const METRIC_TAG_COLUMNS: ReadonlySet<string> = new Set([...COMMON_COLUMNS, 'metric_type', 'temporality', 'value', 'count', 'sum', 'min', 'max']);
 /** Metric field names that come in families (`p99`, `le_0.5`) and must never be tag keys. */

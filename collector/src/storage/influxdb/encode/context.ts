@@ -5,9 +5,9 @@
  */
 import { anyValueToText } from '../../../model/any-value';
 import type { AnyValue, InstrumentationScope, KeyValue, Resource } from '../../../model/telemetry';
-import { fnv1a, PointClaims } from '../identity';
+import { fnv1a, PointClaims, SECOND_SEED } from '../identity';
 import { encodeFloat, encodeStringField, escapeKey } from '../line-protocol';
-import { attributeFieldName, attributeTagName, RESOURCE_PREFIX, resourceLabels, UNKNOWN_SERVICE, ValueKind } from '../schema';
+import { attributeFieldName, attributeTagName, RESOURCE_PREFIX, RESOURCES_MEASUREMENT, resourceLabels, UNKNOWN_SERVICE, ValueKind } from '../schema';
 
 /** What one batch became: lines (each ending in '\n') and what was lost on the way. */
 export interface EncodedBatch {
@@ -74,11 +74,13 @@ export interface ResourceFragment {
   tags: string;
   /** Escaped service name, for the exemplars measurement. */
   service: string;
-  /** `,resource.<key>=...` fields. */
-  fields: string;
+  /** `,resource_id="<16 hex>"`: the field spans and logs carry instead of the resource's attributes. */
+  idField: string;
   /** Identity seed: distinguishes two instances of one service. */
   hash: number;
 }
+
+const HOUR_MS = 3_600_000;
 
 export class EncodeContext {
   lines: string[] = [];
@@ -175,13 +177,26 @@ export class EncodeContext {
     }
   }
 
-  resource(resource: Resource): ResourceFragment {
+  /**
+   * The resource's tags and id. Its attributes go into one `resources` point per batch (the
+   * same point, at the start of the hour, for every batch of that resource in that hour:
+   * docs/schema.md §5a), not on every span and log record: they are the same for the whole
+   * batch, and InfluxDB's cost grows with the fields of every point. Written with every batch
+   * rather than remembered as written, so it is in the same write-ahead log entry as the
+   * items that refer to it, whatever happens to other batches.
+   */
+  resource(resource: Resource, nowMs: number): ResourceFragment {
     const labels = resourceLabels(resource.attributes);
     const service = escapeKey(labels.service) || UNKNOWN_SERVICE;
     const tags = tag('environment', labels.environment) + ',service=' + service + tag('version', labels.version);
     let fields = '';
     for (const kv of resource.attributes) fields += this.attributeField(this.resourceFields, kv.key, kv.value);
-    return { tags, service, fields, hash: fnv1a(fields, fnv1a(tags)) };
+    const hash = fnv1a(fields, fnv1a(tags));
+    const hash2 = fnv1a(tags, fnv1a(fields, SECOND_SEED));
+    const id = hash.toString(16).padStart(8, '0') + hash2.toString(16).padStart(8, '0');
+    const hourMs = nowMs - (nowMs % HOUR_MS);
+    this.emit(RESOURCES_MEASUREMENT + tags, 'resource_id="' + id + '"' + fields, BigInt(hourMs) * 1_000_000n, hash, hash2, false);
+    return { tags, service, idField: ',resource_id="' + id + '"', hash };
   }
 
   scopeFields(scope: InstrumentationScope): string {

@@ -35,10 +35,11 @@ export class BatchEncoder {
   encode(batch: TelemetryBatch): EncodedBatch {
     const ctx = this.ctx;
     const { retentionNs, nowMs = Date.now } = this.options;
-    ctx.reset(retentionNs === undefined ? 0n : BigInt(nowMs()) * 1_000_000n - retentionNs);
-    if (batch.signal === 'traces') this.spans.encode(ctx, batch);
-    else if (batch.signal === 'logs') this.logs.encode(ctx, batch);
-    else if (batch.signal === 'metrics') this.metrics.encode(ctx, batch);
+    const now = nowMs();
+    ctx.reset(retentionNs === undefined ? 0n : BigInt(now) * 1_000_000n - retentionNs);
+    if (batch.signal === 'traces') this.spans.encode(ctx, batch, now);
+    else if (batch.signal === 'logs') this.logs.encode(ctx, batch, now);
+    else if (batch.signal === 'metrics') this.metrics.encode(ctx, batch, now);
     else encodeRecords(ctx, batch);
     return ctx.finish();
   }

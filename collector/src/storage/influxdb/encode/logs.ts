@@ -15,18 +15,18 @@ export class LogEncoder {
     this.tags = tagAttributes(configuredTagAttributes, LOG_COLUMNS);
   }
 
-  encode(ctx: EncodeContext, batch: LogsBatch): void {
+  encode(ctx: EncodeContext, batch: LogsBatch, nowMs: number): void {
     for (const rl of batch.resourceLogs) {
-      const res = ctx.resource(rl.resource);
+      const res = ctx.resource(rl.resource, nowMs);
       const seriesPrefix = LOGS_MEASUREMENT + res.tags;
       for (const sl of rl.scopeLogs) {
         const scope = ctx.scopeFields(sl.scope);
-        for (const record of sl.logRecords) this.encodeLog(ctx, record, seriesPrefix, scope, res.fields);
+        for (const record of sl.logRecords) this.encodeLog(ctx, record, seriesPrefix, scope, res.idField);
       }
     }
   }
 
-  private encodeLog(ctx: EncodeContext, record: LogRecord, seriesPrefix: string, scopeFields: string, resourceFields: string): void {
+  private encodeLog(ctx: EncodeContext, record: LogRecord, seriesPrefix: string, scopeFields: string, resourceIdField: string): void {
     const [attrTags, attrFields] = splitAttributes(ctx, record.attributes, this.fields, this.tags.index, this.tags.keys);
     const series = seriesPrefix + ',level=' + logLevel(record.severityNumber, record.severityText) + attrTags;
     const severity = record.severityText !== '' ? record.severityText : severityName(record.severityNumber);
@@ -36,7 +36,7 @@ export class LogEncoder {
     if (record.traceId !== '') fields += ',trace_id=' + ctx.str(record.traceId);
     if (record.spanId !== '') fields += ',span_id=' + ctx.str(record.spanId);
     if (record.eventName !== '') fields += ',event_name=' + ctx.str(record.eventName);
-    fields += scopeFields + attrFields + resourceFields;
+    fields += scopeFields + attrFields + resourceIdField;
     const time =
       record.timeUnixNano !== 0n
         ? record.timeUnixNano

@@ -21,9 +21,9 @@ export class MetricEncoder {
   private readonly measurements = new NameCache((name) => escapeMeasurement(metricMeasurement(name)));
   private readonly pointTagNames = tagNames(METRIC_TAG_COLUMNS, true);
 
-  encode(ctx: EncodeContext, batch: MetricsBatch): void {
+  encode(ctx: EncodeContext, batch: MetricsBatch, nowMs: number): void {
     for (const rm of batch.resourceMetrics) {
-      const res = ctx.resource(rm.resource);
+      const res = ctx.resource(rm.resource, nowMs);
       for (const sm of rm.scopeMetrics) {
         const scopeHash = fnv1a(sm.scope.name + '\n' + sm.scope.version, res.hash);
         for (const metric of sm.metrics) this.encodeMetric(ctx, metric, res, scopeHash);

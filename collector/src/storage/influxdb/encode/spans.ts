@@ -18,18 +18,18 @@ export class SpanEncoder {
     this.tags = tagAttributes(configuredTagAttributes, SPAN_COLUMNS);
   }
 
-  encode(ctx: EncodeContext, batch: TracesBatch): void {
+  encode(ctx: EncodeContext, batch: TracesBatch, nowMs: number): void {
     for (const rs of batch.resourceSpans) {
-      const res = ctx.resource(rs.resource);
+      const res = ctx.resource(rs.resource, nowMs);
       const seriesPrefix = SPANS_MEASUREMENT + res.tags;
       for (const ss of rs.scopeSpans) {
         const scope = ctx.scopeFields(ss.scope);
-        for (const span of ss.spans) this.encodeSpan(ctx, span, seriesPrefix, scope, res.fields);
+        for (const span of ss.spans) this.encodeSpan(ctx, span, seriesPrefix, scope, res.idField);
       }
     }
   }
 
-  private encodeSpan(ctx: EncodeContext, span: Span, seriesPrefix: string, scopeFields: string, resourceFields: string): void {
+  private encodeSpan(ctx: EncodeContext, span: Span, seriesPrefix: string, scopeFields: string, resourceIdField: string): void {
     const [attrTags, attrFields] = splitAttributes(ctx, span.attributes, this.fields, this.tags.index, this.tags.keys);
     const series =
       seriesPrefix + (SPAN_KIND_TAG[span.kind] ?? SPAN_KIND_TAG[0]) + (STATUS_TAG[span.status.code] ?? STATUS_TAG[0]) + attrTags;
@@ -52,7 +52,7 @@ export class SpanEncoder {
     if (span.events.length > 0) fields += ',events=' + ctx.str(JSON.stringify(span.events.map(eventJson)));
     if (span.links.length > 0) fields += ',links=' + ctx.str(JSON.stringify(span.links.map(linkJson)));
     const hash = fnv1a(span.spanId, fnv1a(span.traceId));
-    ctx.emit(series, fields + attrFields + resourceFields, span.startTimeUnixNano, hash, fnv1a(span.traceId, fnv1a(span.spanId, SECOND_SEED)));
+    ctx.emit(series, fields + attrFields + resourceIdField, span.startTimeUnixNano, hash, fnv1a(span.traceId, fnv1a(span.spanId, SECOND_SEED)));
   }
 }
 
