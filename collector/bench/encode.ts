@@ -28,9 +28,10 @@ export function benchEncodeCpu(bodies: Uint8Array[], rounds = 7): { decodeMicros
     for (let i = 0; i < bodies.length; i++) batches[i] = decodeOtlp('traces', 'protobuf', bodies[i]).batch;
     const c1 = cpuMicros();
     let lines = 0;
-    for (const batch of batches) lines += t.encode(batch).lines.length;
+    // Item lines: each batch also writes one `resources` point (docs/schema.md §5a).
+    for (const batch of batches) lines += t.encode(batch).itemLines;
     const c2 = cpuMicros();
-    if (lines !== spans) throw new Error(`expected ${spans} lines, got ${lines}`);
+    if (lines !== spans) throw new Error(`expected ${spans} span lines, got ${lines}`);
     bestDecode = Math.min(bestDecode, (c1 - c0) / spans);
     bestEncode = Math.min(bestEncode, (c2 - c1) / spans);
   }

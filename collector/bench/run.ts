@@ -172,14 +172,14 @@ async function main(): Promise<void> {
     const cpu = benchEncodeCpu(bodies.slice(0, 300));
     report('(c) collector CPU per span, decode → line protocol', `${cpu.totalMicros.toFixed(2)} µs`, `(decode ${cpu.decodeMicros.toFixed(2)} µs + translate/encode ${cpu.encodeMicros.toFixed(2)} µs)`);
     const compact = await rawCeiling(influxd, compactSpanLines(bodies), 'bench_compact', '(a) ceiling: compact span lines → InfluxDB');
-    const own = await rawCeiling(influxd, encodeBodiesToLines(bodies), 'bench_own_lines', "(a') Hermes' own lines (schema v1) → InfluxDB");
+    const own = await rawCeiling(influxd, encodeBodiesToLines(bodies), 'bench_own_lines', "(a') Hermes' own lines (schema v2) → InfluxDB");
     for (const senders of [8, 64]) {
       const run = await throughHermes(influxd, bodies, spansPerBody, senders, true);
       report(`(b)/(a) at ${senders} senders`, (run.storedRate / compact).toFixed(3), `(goal ≥ 0.85; against Hermes' own lines ${(run.storedRate / own).toFixed(3)}; all-in CPU ${run.cpuMicrosPerSpan.toFixed(1)} µs per span, goal ≤ 6)`);
     }
     const noFsync = await throughHermes(influxd, bodies, spansPerBody, 64, false);
     report('fsync off at 64 senders', `${Math.round(noFsync.storedRate)} spans/s stored`, `(acknowledged at ${Math.round(noFsync.ackRate)} spans/s)`);
-    report("(a')/(a): what schema v1 costs InfluxDB", (own / compact).toFixed(3), '(1.0 would be free)');
+    report("(a')/(a): what the hermes schema costs InfluxDB", (own / compact).toFixed(3), '(1.0 would be free)');
     // BENCH_INGEST_ONLY=1 stops here: the ingest figures alone, for quick comparisons.
     if (process.env.BENCH_INGEST_ONLY) return;
     const exceptions = benchErrors();
