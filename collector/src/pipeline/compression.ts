@@ -42,12 +42,12 @@ export function parseContentEncoding(header: string | undefined): ContentEncodin
     default:
       throw new HermesError(
         'HERMES_ERR_UNSUPPORTED_ENCODING',
-        `"${value}"; supported: identity, gzip, deflate${zstdDecompress ? ', zstd' : ''}`,
+        `"${value}"; supported: ${supportedEncodings().join(', ')}`,
       );
   }
 }
 
-/** The encodings this runtime can decode, for documentation and error messages. */
+/** The encodings this runtime can decode, as error messages name them. */
 export function supportedEncodings(): ContentEncoding[] {
   return zstdDecompress ? ['identity', 'gzip', 'deflate', 'zstd'] : ['identity', 'gzip', 'deflate'];
 }

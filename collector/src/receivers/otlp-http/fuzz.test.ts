@@ -12,7 +12,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import * as zlib from 'node:zlib';
 import fc from 'fast-check';
 import { ValueType } from '@opentelemetry/api';
 import {
@@ -32,6 +31,7 @@ import { testSettings } from '../../../test/support/settings';
 import type { OtlpFormat } from '../otlp/decode';
 import { otlpHttpReceiverConfigSchema } from './config';
 import { OtlpHttpReceiver } from './receiver';
+import { compress, contentEncodingOf, type Compression } from './testdata/compress';
 
 // ---- run parameters ----
 
@@ -384,23 +384,6 @@ function applyMutation(body: Buffer, m: Mutation): Buffer {
 const describeMutation = (m: Mutation) =>
   JSON.stringify(m, (_k, v: unknown) => (v instanceof Uint8Array ? `hex:${Buffer.from(v).toString('hex')}` : v));
 
-type Encoding = 'gzip' | 'deflate' | 'deflate-raw' | 'zstd';
-
-function compress(encoding: Encoding, body: Buffer): Buffer {
-  switch (encoding) {
-    case 'gzip':
-      return zlib.gzipSync(body);
-    case 'deflate':
-      return zlib.deflateSync(body);
-    case 'deflate-raw':
-      return zlib.deflateRawSync(body);
-    case 'zstd':
-      return zlib.zstdCompressSync(body);
-  }
-}
-
-/** The Content-Encoding that names data compressed with `encoding` (a raw deflate stream goes as deflate). */
-const headerOf = (encoding: Encoding) => (encoding === 'deflate-raw' ? 'deflate' : encoding);
 
 /** Numbers (and numeric strings) no sender should send but a decoder must survive. */
 const NUMBER_TOKENS = [
@@ -433,7 +416,7 @@ interface Pools {
   protobufBases: Base[];
   jsonBases: Base[];
   /** Precomputed because they are costly to make: 33 MiB of zeros per encoding. */
-  bombs: { encoding: Encoding; body: Buffer }[];
+  bombs: { encoding: Compression; body: Buffer }[];
   /** One byte over maxRequestBytes. */
   oversized: Buffer;
 }
@@ -443,7 +426,7 @@ function cases(pools: Pools, limits: { maxRequestBytes: number }): fc.Arbitrary<
   const base = fc.constantFrom(...bases);
   const signal = fc.constantFrom(...SIGNALS);
   const format = fc.constantFrom<OtlpFormat>('protobuf', 'json');
-  const encoding = fc.constantFrom<Encoding>('gzip', 'deflate', 'deflate-raw', 'zstd');
+  const encoding = fc.constantFrom<Compression>('gzip', 'deflate', 'deflate-raw', 'zstd');
   /** The request's Content-Type for `format`, sometimes with parameters or odd case (still OTLP's). */
   const contentType = (f: OtlpFormat) =>
     fc.constantFrom(contentTypeOf[f], `${contentTypeOf[f]}; charset=utf-8`, contentTypeOf[f].toUpperCase(), ` ${contentTypeOf[f]} ;q=1`);
@@ -634,7 +617,7 @@ function cases(pools: Pools, limits: { maxRequestBytes: number }): fc.Arbitrary<
     .map(([b, enc, m, variant]) => {
       const plain = m ? applyMutation(b.body, m) : b.body;
       let body = compress(enc, plain);
-      let header: string = headerOf(enc);
+      let header: string = contentEncodingOf(enc);
       if (variant === 'upper case') header = header.toUpperCase();
       if (variant === 'x-gzip' || variant === 'two gzip members') header = enc === 'gzip' ? 'x-gzip' : header;
       // A gzip stream may hold several members; they decompress to the concatenation.
@@ -653,12 +636,12 @@ function cases(pools: Pools, limits: { maxRequestBytes: number }): fc.Arbitrary<
       else if (corruption === 'empty') body = Buffer.alloc(0);
       else body = packed.subarray(0, Math.min(10, packed.length));
       const how = `${b.name} compressed with ${enc}, then ${typeof corruption === 'object' ? describeMutation(corruption.m) : corruption}`;
-      return make('compressed corrupt', how, b.signal, b.format, body, { encoding: headerOf(enc) });
+      return make('compressed corrupt', how, b.signal, b.format, body, { encoding: contentEncodingOf(enc) });
     });
 
   const wrongEncoding = fc
-    .tuple(base, fc.constantFrom<Encoding | 'identity'>('identity', 'gzip', 'deflate', 'deflate-raw', 'zstd'), fc.constantFrom('identity', 'gzip', 'deflate', 'zstd', ''), fc.boolean())
-    .filter(([, actual, header]) => (actual === 'identity' ? header !== 'identity' && header !== '' : headerOf(actual) !== header))
+    .tuple(base, fc.constantFrom<Compression | 'identity'>('identity', 'gzip', 'deflate', 'deflate-raw', 'zstd'), fc.constantFrom('identity', 'gzip', 'deflate', 'zstd', ''), fc.boolean())
+    .filter(([, actual, header]) => (actual === 'identity' ? header !== 'identity' && header !== '' : contentEncodingOf(actual) !== header))
     .map(([b, actual, header, twice]) => {
       let body = actual === 'identity' ? b.body : compress(actual, b.body);
       // Compressed twice but declared once: the decoder gets compressed bytes.
@@ -672,7 +655,7 @@ function cases(pools: Pools, limits: { maxRequestBytes: number }): fc.Arbitrary<
       return make('limits', `${pools.oversized.length} bytes, over maxRequestBytes (${limits.maxRequestBytes})`, s, f, pools.oversized, { expectStatus: 413 });
     }
     const bomb = pools.bombs[i];
-    return make('limits', `33 MiB of zeros compressed with ${bomb.encoding}, over maxBodyBytes`, s, f, bomb.body, { encoding: headerOf(bomb.encoding), expectStatus: 413 });
+    return make('limits', `33 MiB of zeros compressed with ${bomb.encoding}, over maxBodyBytes`, s, f, bomb.body, { encoding: contentEncodingOf(bomb.encoding), expectStatus: 413 });
   });
 
   const framing = fc.oneof(

@@ -21,6 +21,7 @@ import { ProtobufReader } from '../otlp/protobuf-reader';
 import { otlpHttpReceiverConfigSchema, type OtlpHttpReceiverConfig } from './config';
 import { createOtlpHttpHandler } from './handler';
 import { OtlpHttpReceiver } from './receiver';
+import { compress, contentEncodingOf } from './testdata/compress';
 
 // ---- doubles and fixtures ----
 
@@ -154,20 +155,6 @@ function statusOf(reply: Reply): { code: number; message: string } {
   return { code, message };
 }
 
-function compress(encoding: string, body: Buffer): Buffer {
-  switch (encoding) {
-    case 'gzip':
-      return zlib.gzipSync(body);
-    case 'deflate':
-      return zlib.deflateSync(body);
-    case 'deflate (raw)':
-      return zlib.deflateRawSync(body);
-    case 'zstd':
-      return zlib.zstdCompressSync(body);
-    default:
-      throw new Error(encoding);
-  }
-}
 
 /** 1 GiB of zeros, gzipped by streaming (about 1 MiB). */
 async function gzipBomb(): Promise<Buffer> {
@@ -259,9 +246,9 @@ describe('OtlpHttpReceiver', () => {
       expect(consumer.spanNames()).toEqual(['j']);
     });
 
-    it.each(['gzip', 'deflate', 'deflate (raw)', 'zstd'])('decompresses a %s body', async (encoding) => {
+    it.each(['gzip', 'deflate', 'deflate-raw', 'zstd'] as const)('decompresses a %s body', async (encoding) => {
       const body = compress(encoding, protobufBody(makeSpans([`zipped-${encoding}`])));
-      const headers = { 'Content-Type': PROTOBUF, 'Content-Encoding': encoding.split(' ')[0] };
+      const headers = { 'Content-Type': PROTOBUF, 'Content-Encoding': contentEncodingOf(encoding) };
       const reply = await send(port, { headers, body });
       expect(reply.status).toBe(200);
       expect(consumer.spanNames()).toEqual([`zipped-${encoding}`]);
@@ -414,7 +401,7 @@ describe('OtlpHttpReceiver', () => {
       expect(consumer.batches).toEqual([]);
     });
 
-    it.each(['deflate', 'zstd'])('answers 413 when a %s body inflates past maxBodyBytes', async (encoding) => {
+    it.each(['deflate', 'zstd'] as const)('answers 413 when a %s body inflates past maxBodyBytes', async (encoding) => {
       await startReceiver({ maxBodyBytes: 1024 * 1024 });
       const body = compress(encoding, Buffer.alloc(8 * 1024 * 1024));
       const reply = await send(port, { headers: { 'Content-Type': PROTOBUF, 'Content-Encoding': encoding }, body });
