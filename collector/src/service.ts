@@ -165,10 +165,15 @@ export async function startCollector(config: HermesConfig, options: StartOptions
     urls,
     metrics,
     written: async (timeoutMs = 10_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (wal && wal.pendingEntries > 0) {
-        if (Date.now() > deadline) throw new Error(`${wal.pendingEntries} batches still unwritten after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 10));
+      if (!wal) return;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`${wal.pendingEntries} batches still unwritten after ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([wal.drained(), late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     shutdown: () => (stopping ??= stopAll(Date.now() + config.shutdownTimeoutMs)),

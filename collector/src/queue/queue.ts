@@ -43,4 +43,6 @@ export interface WriteQueue {
   stopTaking(): void;
   /** Entries published and not yet done. */
   readonly pendingEntries: number;
+  /** Resolves once no entry is pending (at once when none is). */
+  drained(): Promise<void>;
 }

@@ -187,7 +187,7 @@ export class InfluxdbExporter implements Consumer, Lifecycle {
       if (this.setupTimer) clearTimeout(this.setupTimer);
       const queue = this.queue;
       if (queue) {
-        await waitUntil(() => queue.pendingEntries === 0, deadline);
+        await untilDeadline(queue.drained(), deadline);
         queue.stopTaking();
         for (const wake of this.roomWaiters.splice(0)) wake();
         await this.draining;
@@ -207,7 +207,10 @@ export const influxdbExporterFactory: ComponentFactory<InfluxdbExporterConfig, I
   create: (settings, config) => new InfluxdbExporter(settings, config),
 };
 
-/** Polls `condition` until it holds or `deadline` (epoch ms) passes. */
-async function waitUntil(condition: () => boolean, deadline: number): Promise<void> {
-  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
+/** Waits for `promise`, or until `deadline` (epoch ms) passes, whichever comes first. */
+async function untilDeadline(promise: Promise<void>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+  await Promise.race([promise, late]);
+  clearTimeout(timer);
 }

@@ -154,15 +154,20 @@ describe('WriteAheadLog', () => {
     expect(await takeAll(wal)).toEqual(payloads);
   });
 
-  it('resolves a publisher\'s `written` once its batch is done', async () => {
+  it('resolves a publisher\'s `written`, and `drained`, once its batch is done', async () => {
     const { wal } = await openWal();
     const { written } = await wal.publish(batch(0), 3);
     let settled = false;
     void written.then(() => (settled = true));
     await new Promise((r) => setTimeout(r, 20));
     expect(settled).toBe(false);
+    let drained = false;
+    void wal.drained().then(() => (drained = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(drained).toBe(false);
     wal.done(await wal.take(10));
     await written;
+    await wal.drained();
   });
 
   it('refuses a second process on the same folder, and takes over a lock left by a dead one', async () => {

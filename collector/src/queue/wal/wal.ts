@@ -87,6 +87,7 @@ export class WriteAheadLog implements WriteQueue {
   /** Entries published and not done, in order of publishing (Map keeps insertion order). */
   private readonly pending = new Map<number, Entry>();
   private readonly waiters: (() => void)[] = [];
+  private readonly drainedWaiters: (() => void)[] = [];
   private appends: Append[] = [];
   private flushing: Promise<void> | undefined;
   private nextSeq = 0;
@@ -138,6 +139,11 @@ export class WriteAheadLog implements WriteQueue {
 
   get pendingEntries(): number {
     return this.pending.size;
+  }
+
+  drained(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainedWaiters.push(resolve));
   }
 
   /** Bytes of the log on disk (and reserved by appends under way). */
@@ -288,6 +294,7 @@ export class WriteAheadLog implements WriteQueue {
       entry.segment.done++;
       entry.onWritten?.();
     }
+    if (this.pending.size === 0) for (const wake of this.drainedWaiters.splice(0)) wake();
     void this.reclaim();
   }
 
