@@ -50,8 +50,6 @@ interface Entry {
   offset: number;
   length: number;
   payload: Buffer | undefined;
-  /** Bytes this entry counts against memoryCacheBytes while cached. */
-  cachedCost: number;
   /** Settles the publisher's `written` promise. */
   onWritten: (() => void) | undefined;
 }
@@ -245,9 +243,8 @@ export class WriteAheadLog implements WriteQueue {
     publishedAtMs: number,
     payload: Buffer | undefined,
   ): Entry {
-    const cachedCost = payload === undefined ? 0 : length;
-    const entry: Entry = { seq: this.nextSeq++, lines, publishedAtMs, segment, offset, length, payload, cachedCost, onWritten: undefined };
-    this.cachedBytes += cachedCost;
+    const entry: Entry = { seq: this.nextSeq++, lines, publishedAtMs, segment, offset, length, payload, onWritten: undefined };
+    if (payload !== undefined) this.cachedBytes += length;
     segment.entries++;
     this.untaken.push(entry);
     this.pending.set(entry.seq, entry);
@@ -288,8 +285,7 @@ export class WriteAheadLog implements WriteQueue {
       const entry = this.pending.get(queued.seq);
       if (entry === undefined) continue;
       this.pending.delete(queued.seq);
-      this.cachedBytes -= entry.cachedCost;
-      entry.cachedCost = 0;
+      if (entry.payload !== undefined) this.cachedBytes -= entry.length;
       entry.payload = undefined;
       entry.segment.done++;
       entry.onWritten?.();
